@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Heurist.Inference.Worker.Mining;
+
+/// <summary>
+/// Registers the miner before the job server starts (it is registered first), then sends a heartbeat every
+/// Worker:HeartbeatSeconds, and marks the miner stopped on a clean shutdown.
+/// </summary>
+public sealed class MinerHeartbeatService(
+    MinerRegistry registry,
+    IOptions<WorkerOptions> options,
+    ILogger<MinerHeartbeatService> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.RegisterAsync(cancellationToken);
+        logger.LogInformation("Miner {MinerId} registered (instance {InstanceId}), serving queues {Queues}",
+            registry.MinerId, registry.InstanceId, string.Join(", ", options.Value.Queues));
+        _loop = BeatAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+        try
+        {
+            await registry.MarkStoppedAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The portal will see the miner go offline when its heartbeats stop; nothing is lost.
+            logger.LogWarning("Could not mark miner {MinerId} stopped: {Reason}", registry.MinerId, ex.Message);
+        }
+    }
+
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await registry.HeartbeatAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    // A database outage must not stop the worker; the next beat tries again.
+                    logger.LogWarning("Heartbeat of miner {MinerId} failed: {Reason}", registry.MinerId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Reflection;
+using Heurist.Inference.Worker.Device;
+using Heurist.Portal.Data;
+using Heurist.Portal.Data.Miners;
+using Heurist.Protocol.Miners;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Heurist.Inference.Worker.Mining;
+
+/// <summary>This worker's row in the miners table: registration at start, heartbeats, and a clean stop.</summary>
+public sealed class MinerRegistry(
+    IDbContextFactory<PortalDbContext> databases,
+    IOptions<WorkerOptions> options,
+    DeviceInfo device,
+    TimeProvider clock)
+{
+    /// <summary>Identifies this run of the worker; a restart gets a new one.</summary>
+    public Guid InstanceId { get; } = Guid.NewGuid();
+
+    public string MinerId => options.Value.MinerId;
+
+    public static string WorkerVersion { get; } =
+        typeof(MinerRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Refuses to start when another machine is online under the same miner id.</summary>
+    public async Task EnsureIdIsFreeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var existing = await db.Miners.AsNoTracking().SingleOrDefaultAsync(m => m.Id == MinerId, cancellationToken);
+        if (existing is not null
+            && !string.Equals(existing.HostName, Environment.MachineName, StringComparison.Ordinal)
+            && MinerPresence.IsOnline(existing.LastHeartbeatAt, existing.StoppedAt, clock.GetUtcNow(), MinerPresence.DefaultOnlineWindow))
+        {
+            throw new InvalidOperationException(
+                $"'{MinerId}' is already online on host {existing.HostName}; give this worker another id.");
+        }
+    }
+
+    /// <summary>Creates or refreshes the miner's row with this run's device, queues and start time.</summary>
+    public async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var miner = await db.Miners.SingleOrDefaultAsync(m => m.Id == MinerId, cancellationToken);
+        if (miner is null)
+        {
+            miner = new Miner
+            {
+                Id = MinerId,
+                RewardAddress = "",
+                DeviceName = "",
+                DeviceKind = device.Kind,
+                Queues = [],
+                HostName = "",
+                WorkerVersion = "",
+                RegisteredAt = now,
+            };
+            db.Miners.Add(miner);
+        }
+        miner.RewardAddress = options.Value.RewardAddress!;
+        miner.DeviceName = device.Name;
+        miner.DeviceKind = device.Kind;
+        miner.MemoryBytes = device.MemoryBytes;
+        miner.Queues = [.. options.Value.Queues];
+        miner.HostName = Environment.MachineName;
+        miner.WorkerVersion = WorkerVersion;
+        miner.InstanceId = InstanceId;
+        miner.StartedAt = now;
+        miner.LastHeartbeatAt = now;
+        miner.StoppedAt = null;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Records a heartbeat. Registers again if the row is gone or another run of this miner took it over.</summary>
+    public async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var updated = await db.Miners
+            .Where(m => m.Id == MinerId && m.InstanceId == InstanceId)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.LastHeartbeatAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            await RegisterAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Marks the miner as stopped, so the portal shows it offline at once rather than after the online window.</summary>
+    public async Task MarkStoppedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Miners
+            .Where(m => m.Id == MinerId && m.InstanceId == InstanceId)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.StoppedAt, now), cancellationToken);
+    }
+}

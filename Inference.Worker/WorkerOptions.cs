@@ -1,0 +1,59 @@
+using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
+using Microsoft.Extensions.Options;
+
+namespace Heurist.Inference.Worker;
+
+/// <summary>Settings of one worker process (section "Worker").</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>The miner's id in the network; defaults to the host name. Must be unique across machines.</summary>
+    public string MinerId { get; set; } = MinerIdentity.FromHostName(Environment.MachineName);
+
+    /// <summary>The 0x address that receives this miner's rewards. Required.</summary>
+    public string? RewardAddress { get; set; }
+
+    /// <summary>The job queues to serve; "default" when none is configured.</summary>
+    public List<string> Queues { get; set; } = [];
+
+    /// <summary>How often the worker tells the portal it is alive.</summary>
+    public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>Jobs run at once. One GPU runs one image job at a time, so 1 unless the models are tiny.</summary>
+    public int Concurrency { get; set; } = 1;
+}
+
+/// <summary>Checks the worker's settings and names the key at fault.</summary>
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options)
+    {
+        var errors = new List<string>();
+        if (MinerIdentity.ValidateId(options.MinerId) is { } idError)
+        {
+            errors.Add($"Worker:MinerId {idError}.");
+        }
+        if (MinerIdentity.ValidateRewardAddress(options.RewardAddress) is { } addressError)
+        {
+            errors.Add($"Worker:RewardAddress {addressError}.");
+        }
+        foreach (var queue in options.Queues)
+        {
+            if (JobQueues.Validate(queue) is { } queueError)
+            {
+                errors.Add($"Worker:Queues: {queueError}.");
+            }
+        }
+        if (options.HeartbeatSeconds is < 1 or > 60)
+        {
+            errors.Add("Worker:HeartbeatSeconds must be between 1 and 60.");
+        }
+        if (options.Concurrency is < 1 or > 64)
+        {
+            errors.Add("Worker:Concurrency must be between 1 and 64.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Heurist.Inference.Worker.Device;
+using Heurist.Inference.Worker.Jobs;
+using Heurist.Inference.Worker.Mining;
+using Heurist.Portal.Data;
+using Heurist.Portal.Data.Hangfire;
+using Heurist.Portal.Data.Jobs;
+using Heurist.Protocol.Jobs;
+using Heurist.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace Heurist.Inference.Worker;
+
+/// <summary>The worker's registrations, kept out of Program.cs.</summary>
+public static class WorkerServices
+{
+    public static HostApplicationBuilder AddWorkerServices(this HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.Section)
+            .PostConfigure(options =>
+            {
+                options.Queues = [.. options.Queues.Distinct(StringComparer.Ordinal)];
+                if (options.Queues.Count == 0)
+                {
+                    options.Queues.Add(JobQueues.Default);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+
+        services.AddPortalDatabase();
+        services.AddStartupCheck(PortalDatabaseOptions.SettingName, (provider, cancellationToken) =>
+            PortalDatabase.VerifyAsync(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!, requireSchema: true, cancellationToken));
+
+        services.AddSingleton(_ => DeviceInfo.Detect());
+        services.AddSingleton<MinerRegistry>();
+        services.AddStartupCheck("Worker:MinerId", (provider, cancellationToken)
+            => provider.GetRequiredService<MinerRegistry>().EnsureIdIsFreeAsync(cancellationToken));
+        // Registered before the job server, so the miner exists before its first job runs.
+        services.AddHostedService<MinerHeartbeatService>();
+
+        services.AddHangfire((provider, configuration) =>
+            configuration.UsePortalStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddHangfireServer((provider, server) =>
+        {
+            var worker = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            var registry = provider.GetRequiredService<MinerRegistry>();
+            server.ServerName = $"{worker.MinerId}:{registry.InstanceId:N}";
+            server.Queues = [.. worker.Queues];
+            server.WorkerCount = worker.Concurrency;
+            server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        services.AddScoped<IDispatchProbeJob, DispatchProbeJob>();
+        return builder;
+    }
+}

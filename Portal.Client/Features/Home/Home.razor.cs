@@ -1,0 +1,132 @@
+using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Jobs;
+using Microsoft.AspNetCore.Components;
+
+namespace Heurist.Portal.Client.Features.Home;
+
+public sealed partial class Home : IAsyncDisposable
+{
+    internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _disposed = new();
+    private DateTimeOffset? _lastRefresh;
+    private string? _refreshError;
+    private bool _probeRunning;
+    private ProbeStatus? _probe;
+    private string? _probeError;
+
+    [Inject]
+    private INetworkClient Network { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = default!;
+
+    // Filled while prerendering and carried to the interactive render, so the page does not load twice.
+    [PersistentState]
+    public List<OnlineWorker>? Workers { get; set; }
+
+    [PersistentState]
+    public List<QueueStatus>? Queues { get; set; }
+
+    private DateTimeOffset Now => Clock.GetUtcNow();
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (Workers is null || Queues is null)
+        {
+            await RefreshAsync();
+        }
+        else
+        {
+            _lastRefresh = Now;
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            _ = KeepFreshAsync(_disposed.Token);
+        }
+    }
+
+    private async Task KeepFreshAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await RefreshAsync();
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            var workers = Network.GetOnlineWorkersAsync(_disposed.Token);
+            var queues = Network.GetQueuesAsync(_disposed.Token);
+            Workers = [.. await workers];
+            Queues = [.. await queues];
+            _lastRefresh = Now;
+            _refreshError = null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException or TaskCanceledException && !_disposed.IsCancellationRequested)
+        {
+            _refreshError = "Could not reach the portal; showing the last known state.";
+        }
+    }
+
+    private async Task SendProbeAsync()
+    {
+        _probeRunning = true;
+        _probeError = null;
+        _probe = null;
+        try
+        {
+            var probe = await Network.StartProbeAsync(new StartProbeRequest(JobQueues.Default), _disposed.Token);
+            var deadline = Now + ProbeTimeout;
+            while (!probe.IsCompleted && Now < deadline)
+            {
+                await Task.Delay(200, _disposed.Token);
+                probe = await Network.GetProbeAsync(probe.Id, _disposed.Token) ?? probe;
+            }
+            if (probe.IsCompleted)
+            {
+                _probe = probe;
+            }
+            else
+            {
+                _probeError = $"No worker ran the job within {ProbeTimeout.TotalSeconds:0} s. Is a worker serving the '{JobQueues.Default}' queue online?";
+            }
+        }
+        catch (NetworkRequestException ex)
+        {
+            _probeError = ex.Message;
+        }
+        catch (HttpRequestException)
+        {
+            _probeError = "Could not reach the portal. Check your connection and try again.";
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _probeRunning = false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        _disposed.Dispose();
+    }
+}

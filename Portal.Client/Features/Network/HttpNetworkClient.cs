@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Heurist.Portal.Client.Features.Network;
+
+/// <summary><see cref="INetworkClient"/> over the portal's REST API, for WebAssembly.</summary>
+public sealed class HttpNetworkClient(HttpClient http) : INetworkClient
+{
+    public async Task<IReadOnlyList<OnlineWorker>> GetOnlineWorkersAsync(CancellationToken cancellationToken = default)
+        => await http.GetFromJsonAsync<List<OnlineWorker>>("api/network/workers", cancellationToken) ?? [];
+
+    public async Task<IReadOnlyList<QueueStatus>> GetQueuesAsync(CancellationToken cancellationToken = default)
+        => await http.GetFromJsonAsync<List<QueueStatus>>("api/network/queues", cancellationToken) ?? [];
+
+    public async Task<ProbeStatus> StartProbeAsync(StartProbeRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync("api/network/probes", request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new NetworkRequestException(await ReadProblemAsync(response, cancellationToken));
+        }
+        return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken)
+            ?? throw new NetworkRequestException("The portal answered with an empty probe.");
+    }
+
+    public async Task<ProbeStatus?> GetProbeAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync(new Uri($"api/network/probes/{id}", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new NetworkRequestException(await ReadProblemAsync(response, cancellationToken));
+        }
+        return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken);
+    }
+
+    // A problem-details body names the field at fault; show its first error, else the title.
+    private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            if (problem.RootElement.TryGetProperty("errors", out var errors))
+            {
+                foreach (var field in errors.EnumerateObject())
+                {
+                    return $"{field.Name}: {field.Value[0].GetString()}";
+                }
+            }
+            if (problem.RootElement.TryGetProperty("title", out var title))
+            {
+                return title.GetString() ?? response.ReasonPhrase ?? "Request failed.";
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return $"The portal answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+
+namespace Heurist.Portal.Client.Features.Network;
+
+/// <summary>A miner whose worker has sent a heartbeat recently.</summary>
+public sealed record OnlineWorker(
+    string MinerId,
+    string RewardAddress,
+    string DeviceName,
+    string DeviceKind,
+    long MemoryBytes,
+    IReadOnlyList<string> Queues,
+    string HostName,
+    string WorkerVersion,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastHeartbeatAt);
+
+/// <summary>A job queue: jobs waiting, jobs being run, and how many online workers serve it.</summary>
+public sealed record QueueStatus(string Name, long Waiting, long Running, int OnlineWorkers);
+
+/// <summary>Asks a worker to run a no-op job on <see cref="Queue"/>, to measure dispatch.</summary>
+public sealed record StartProbeRequest(string? Queue);
+
+/// <summary>A dispatch probe and, once a worker has run it, who did and how long it took.</summary>
+public sealed record ProbeStatus(
+    Guid Id,
+    string Queue,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    string? MinerId)
+{
+    [JsonIgnore]
+    public bool IsCompleted => CompletedAt is not null;
+
+    /// <summary>From the request to the moment a worker started the job.</summary>
+    [JsonIgnore]
+    public TimeSpan? DispatchLatency => StartedAt - RequestedAt;
+}
+
+/// <summary>The rules a probe request must meet, shared by the API and the interactive page.</summary>
+public static class StartProbeRequestRules
+{
+    /// <summary>Errors by field name ("queue"); empty when the request is valid.</summary>
+    public static Dictionary<string, string[]> Validate(StartProbeRequest? request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request is null)
+        {
+            errors["body"] = ["A JSON body {\"queue\": \"default\"} is required."];
+        }
+        else if (Heurist.Protocol.Jobs.JobQueues.Validate(request.Queue) is { } queueError)
+        {
+            errors["queue"] = [$"queue {queueError}"];
+        }
+        return errors;
+    }
+}

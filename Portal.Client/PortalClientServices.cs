@@ -1,0 +1,17 @@
+using Heurist.Portal.Client.Features.Network;
+using MudBlazor.Services;
+
+namespace Heurist.Portal.Client;
+
+/// <summary>The WebAssembly side's registrations: MudBlazor and the HTTP implementations of the shared service interfaces.</summary>
+public static class PortalClientServices
+{
+    public static IServiceCollection AddPortalClientServices(this IServiceCollection services, Uri baseAddress)
+    {
+        services.AddMudServices();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+        services.AddScoped<INetworkClient, HttpNetworkClient>();
+        return services;
+    }
+}

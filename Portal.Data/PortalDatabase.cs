@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Heurist.Portal.Data;
+
+/// <summary>The database settings: the "Portal" connection string.</summary>
+public sealed class PortalDatabaseOptions
+{
+    /// <summary>Configuration section; the key is "ConnectionStrings:Portal" (environment: ConnectionStrings__Portal).</summary>
+    public const string Section = "ConnectionStrings";
+
+    public const string SettingName = "ConnectionStrings:Portal";
+
+    public string? Portal { get; set; }
+}
+
+/// <summary>Registration of the portal's database, and the checks a host runs on it before it starts.</summary>
+public static class PortalDatabase
+{
+    /// <summary>Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL.</summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<PortalDatabaseOptions>()
+            .BindConfiguration(PortalDatabaseOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PortalDatabaseOptions>, PortalDatabaseOptionsValidator>();
+        services.AddDbContextFactory<PortalDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
+        return services;
+    }
+
+    /// <summary>Returns null when the connection string can be used, else what is wrong with it.</summary>
+    public static string? ValidateConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return $"{PortalDatabaseOptions.SettingName} is not set: give the PostgreSQL connection string (Host=…;Port=…;Username=…;Database=…).";
+        }
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host)
+                ? $"{PortalDatabaseOptions.SettingName} has no Host."
+                : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"{PortalDatabaseOptions.SettingName} is not a valid PostgreSQL connection string ({ex.Message}).";
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection, and when <paramref name="requireSchema"/> is set, checks that the migrations have been applied.
+    /// Throws with a message fit for one line after the setting's name.
+    /// </summary>
+    public static async Task VerifyAsync(string connectionString, bool requireSchema, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException(
+                $"cannot connect to PostgreSQL at {builder.Host}:{builder.Port}, database '{builder.Database}' ({FirstLine(ex.Message)})", ex);
+        }
+
+        if (requireSchema)
+        {
+            await using var command = new NpgsqlCommand("SELECT to_regclass('public.miners') IS NOT NULL", connection);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                throw new InvalidOperationException(
+                    $"database '{builder.Database}' at {builder.Host}:{builder.Port} has no portal tables: apply the migrations first (./run.sh applies them; see the README, \"Database\").");
+            }
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    private sealed class PortalDatabaseOptionsValidator : IValidateOptions<PortalDatabaseOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PortalDatabaseOptions options)
+            => ValidateConnectionString(options.Portal) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+    }
+}

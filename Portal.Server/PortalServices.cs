@@ -1,0 +1,94 @@
+using Heurist.Portal.Client;
+using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Data;
+using Heurist.Portal.Server.Components;
+using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Infrastructure.Chain;
+using Heurist.Portal.Server.Infrastructure.Health;
+using Heurist.Portal.Server.Infrastructure.Jobs;
+using Heurist.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace Heurist.Portal.Server;
+
+/// <summary>The portal's registrations and request pipeline, kept out of Program.cs.</summary>
+public static class PortalServices
+{
+    public static WebApplicationBuilder AddPortalServices(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        // Serve the Blazor WebAssembly files from the build output in every environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
+
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents()
+            .AddInteractiveWebAssemblyComponents();
+        services.AddMudServices();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // A body that is not JSON, or not the right shape, is the caller's mistake: say so without internals.
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Title = "The request could not be read.";
+                context.ProblemDetails.Detail = bad.Message;
+            }
+        });
+        services.AddOpenApi();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<PortalOptions>()
+            .BindConfiguration(PortalOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddPortalDatabase();
+        services.AddStartupCheck(PortalDatabaseOptions.SettingName, (provider, cancellationToken) =>
+            PortalDatabase.VerifyAsync(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!, requireSchema: true, cancellationToken));
+
+        services.AddChain();
+        services.AddPortalJobs();
+        services.AddPortalAuthorization();
+
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag])
+            .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        services.AddScoped<INetworkClient, NetworkService>();
+        return builder;
+    }
+
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Problem details without stack traces in every environment: no stack trace reaches a user.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseWebAssemblyDebugging();
+        }
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPortalPages(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapJobDashboard();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .AddInteractiveWebAssemblyRenderMode()
+            .AddAdditionalAssemblies(typeof(PortalClientServices).Assembly);
+        return app;
+    }
+}
