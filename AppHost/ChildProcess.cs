@@ -10,19 +10,25 @@ namespace Heurist.AppHost;
 public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly bool _echo;
     private readonly Queue<string> _recentErrors = new();
+    private readonly Queue<string> _recentOutput = new();
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(string name, Process process, bool echo)
     {
         Name = name;
         _process = process;
+        _echo = echo;
     }
 
     public string Name { get; }
 
     public bool HasExited => _process.HasExited;
 
-    public int ExitCode => _process.ExitCode;
+    private int? _exitCode;
+
+    /// <summary>The exit code, also after the process object is disposed.</summary>
+    public int ExitCode => _exitCode ??= _process.ExitCode;
 
     /// <summary>The child's last lines on stderr, where the hosts write their one-line start-up errors.</summary>
     public string RecentErrors
@@ -36,9 +42,25 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The child's last lines on either stream, for diagnosing a failure.</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_recentErrors)
+            {
+                return string.Join(Environment.NewLine, _recentOutput);
+            }
+        }
+    }
+
+    public int ProcessId => _process.Id;
+
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public static ChildProcess StartDotnet(string name, string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts "dotnet assemblyPath"; with echo on, its output is copied to the console with a name prefix.</summary>
+    public static ChildProcess StartDotnet(
+        string name, string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, bool echo = true)
     {
         if (!File.Exists(assemblyPath))
         {
@@ -63,7 +85,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process);
+        var child = new ChildProcess(name, process, echo);
         process.OutputDataReceived += (_, e) => child.Echo(e.Data, isError: false);
         process.ErrorDataReceived += (_, e) => child.Echo(e.Data, isError: true);
         process.Start();
@@ -78,18 +100,27 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             return;
         }
-        if (isError)
+        lock (_recentErrors)
         {
-            lock (_recentErrors)
+            Remember(_recentOutput, line, 200);
+            if (isError)
             {
-                _recentErrors.Enqueue(line);
-                if (_recentErrors.Count > 10)
-                {
-                    _recentErrors.Dequeue();
-                }
+                Remember(_recentErrors, line, 10);
             }
         }
-        Console.WriteLine($"[{Name}] {line}");
+        if (_echo)
+        {
+            Console.WriteLine($"[{Name}] {line}");
+        }
+    }
+
+    private static void Remember(Queue<string> lines, string line, int keep)
+    {
+        lines.Enqueue(line);
+        if (lines.Count > keep)
+        {
+            lines.Dequeue();
+        }
     }
 
     /// <summary>Asks the child to stop (SIGTERM: the .NET hosts shut down gracefully), and kills it after <paramref name="grace"/>.</summary>
@@ -115,6 +146,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(15));
+        _exitCode = _process.ExitCode;
         _process.Dispose();
     }
 

@@ -121,7 +121,7 @@ public static class LocalRunner
         }
         catch (InvalidOperationException ex)
         {
-            throw new LocalSetupException("Local:PostgresPort", ex.Message);
+            throw new LocalSetupException("embedded PostgreSQL (ConnectionStrings:Portal is not set)", ex.Message);
         }
     }
 

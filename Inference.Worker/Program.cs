@@ -6,4 +6,10 @@ builder.AddServiceDefaults();
 builder.AddWorkerServices();
 
 using var host = builder.Build();
-return await host.RunWithStartupChecksAsync();
+if (!await host.PassesStartupChecksAsync())
+{
+    return 1;
+}
+
+await host.RunAsync();
+return 0;

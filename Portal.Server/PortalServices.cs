@@ -7,6 +7,7 @@ using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
 using Heurist.ServiceDefaults;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -37,6 +38,9 @@ public static class PortalServices
             }
         });
         services.AddOpenApi();
+        // A body that cannot be bound becomes an exception, so the exception handler answers it with problem details
+        // in every environment (by default only Development throws; production answers an empty 400).
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<PortalOptions>()
@@ -69,6 +73,15 @@ public static class PortalServices
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // The API answers its own errors with problem details; only pages get the not-found page.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+            return next(context);
+        });
         if (app.Environment.IsDevelopment())
         {
             app.UseWebAssemblyDebugging();

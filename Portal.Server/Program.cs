@@ -7,9 +7,15 @@ builder.AddServiceDefaults();
 builder.AddPortalServices();
 
 var app = builder.Build();
+if (!await app.PassesStartupChecksAsync())
+{
+    return 1;
+}
+
 app.UsePortalPipeline();
 app.MapDefaultEndpoints();
 app.MapNetworkApi();
 app.MapPortalPages();
 
-return await app.RunWithStartupChecksAsync();
+await app.RunAsync();
+return 0;

@@ -20,18 +20,21 @@ public static class StartupChecks
     public static IServiceCollection AddStartupCheck(this IServiceCollection services, string setting, Func<IServiceProvider, CancellationToken, Task> checkAsync)
         => services.AddSingleton(new StartupCheck(setting, checkAsync));
 
-    /// <summary>Validates options, runs the start-up checks, then runs the host. Returns the process exit code.</summary>
-    public static async Task<int> RunWithStartupChecksAsync(this IHost host, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates options and runs the start-up checks. On the first failure it writes "error: Setting: reason"
+    /// to stderr and returns false; the host should then exit without starting. Call it right after Build(),
+    /// before mapping endpoints, because some mappings already resolve configured services.
+    /// </summary>
+    public static async Task<bool> PassesStartupChecksAsync(this IHost host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         var failure = await FindFailureAsync(host.Services, cancellationToken);
-        if (failure is not null)
+        if (failure is null)
         {
-            await Console.Error.WriteLineAsync($"error: {failure}");
-            return 1;
+            return true;
         }
-        await host.RunAsync(cancellationToken);
-        return 0;
+        await Console.Error.WriteLineAsync($"error: {failure}");
+        return false;
     }
 
     /// <summary>Returns the first failure as "Setting: reason", or null when everything passes.</summary>

@@ -151,7 +151,14 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         {
             args.Add("--no-sync");
         }
-        await RunAsync("initdb", args, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync("initdb", args, ignoreFailure: true, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            var hint = IsRoot && result.Output.Contains("Permission denied", StringComparison.Ordinal)
+                ? $" The cluster runs as the postgres OS user, and the postgres OS user cannot reach {_options.DataDirectory}: every folder above it must be traversable by others (chmod o+x)."
+                : "";
+            throw new InvalidOperationException($"initdb failed for {_options.DataDirectory}: {result.Output.Trim()}{hint}");
+        }
     }
 
     private async Task StartServerAsync(CancellationToken cancellationToken)

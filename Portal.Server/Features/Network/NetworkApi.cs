@@ -43,7 +43,9 @@ public static class NetworkApi
         return TypedResults.Created($"/api/network/probes/{probe.Id}", probe);
     }
 
-    private static async Task<Results<Ok<ProbeStatus>, NotFound>> GetProbeAsync(
+    private static async Task<Results<Ok<ProbeStatus>, ProblemHttpResult>> GetProbeAsync(
         Guid id, INetworkClient network, CancellationToken cancellationToken)
-        => await network.GetProbeAsync(id, cancellationToken) is { } probe ? TypedResults.Ok(probe) : TypedResults.NotFound();
+        => await network.GetProbeAsync(id, cancellationToken) is { } probe
+            ? TypedResults.Ok(probe)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"There is no probe {id}.");
 }

@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Hangfire;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Heurist.Portal.Server.Infrastructure.Jobs;
@@ -27,16 +28,8 @@ public static class JobsSetup
             .AddCookie(options =>
             {
                 // There is no sign-in page yet: answer with status codes instead of redirecting to one.
-                options.Events.OnRedirectToLogin = context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return Task.CompletedTask;
-                };
-                options.Events.OnRedirectToAccessDenied = context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
+                options.Events.OnRedirectToLogin = context => Refuse(context.HttpContext, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => Refuse(context.HttpContext, StatusCodes.Status403Forbidden);
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireAssertion(context =>
@@ -64,6 +57,17 @@ public static class JobsSetup
             app.MapHangfireDashboardWithAuthorizationPolicy(AdminPolicy, "/hangfire", options);
         }
         return app;
+    }
+
+    private static Task Refuse(HttpContext http, int statusCode)
+    {
+        http.Response.StatusCode = statusCode;
+        // A refusal is not a missing page: keep the status code instead of showing the not-found page.
+        if (http.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+        return Task.CompletedTask;
     }
 
     private static bool IsLoopback(HttpContext http)

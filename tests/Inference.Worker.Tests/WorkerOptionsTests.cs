@@ -1,0 +1,76 @@
+using Heurist.ServiceDefaults;
+using Heurist.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Heurist.Inference.Worker.Tests;
+
+public sealed class WorkerOptionsTests(PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData("Worker:RewardAddress", "", "Worker:RewardAddress is required.")]
+    [InlineData("Worker:RewardAddress", "0x1234", "Worker:RewardAddress must be an Ethereum address")]
+    [InlineData("Worker:MinerId", "Not Valid", "Worker:MinerId may contain only lowercase letters")]
+    [InlineData("Worker:Queues:0", "Bad Queue", "Worker:Queues: 'Bad Queue' may contain only")]
+    [InlineData("Worker:HeartbeatSeconds", "0", "Worker:HeartbeatSeconds must be between 1 and 60.")]
+    [InlineData("Worker:Concurrency", "100", "Worker:Concurrency must be between 1 and 64.")]
+    public async Task A_bad_setting_stops_the_worker_with_a_message_naming_the_key(string key, string value, string message)
+    {
+        using var host = TestWorkerHost.Build("Host=127.0.0.1;Port=1;Username=x;Database=x", new Dictionary<string, string?> { [key] = value });
+
+        var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(failure);
+        Assert.StartsWith(message, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_is_named()
+    {
+        using var host = TestWorkerHost.Build(connectionString: null);
+
+        var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("ConnectionStrings:Portal is not set", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_named_with_its_address()
+    {
+        var port = FreePort.Next();
+        using var host = TestWorkerHost.Build($"Host=127.0.0.1;Port={port};Username=x;Database=x");
+
+        var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+        Assert.StartsWith($"ConnectionStrings:Portal: cannot connect to PostgreSQL at 127.0.0.1:{port}", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_without_the_portal_schema_is_refused()
+    {
+        using var host = TestWorkerHost.Build(await postgres.CreateEmptyDatabaseAsync("workernoschema"));
+
+        var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+        Assert.Contains("apply the migrations first", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_no_queues_configured_the_worker_serves_the_default_queue()
+    {
+        using var host = TestWorkerHost.Build("Host=h;Database=d");
+        Assert.Equal(["default"], host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Queues);
+    }
+
+    [Fact]
+    public void Configured_queues_are_served_once_each()
+    {
+        using var host = TestWorkerHost.Build("Host=h;Database=d", new Dictionary<string, string?>
+        {
+            ["Worker:Queues:0"] = "default",
+            ["Worker:Queues:1"] = "sd15",
+            ["Worker:Queues:2"] = "default",
+        });
+        Assert.Equal(["default", "sd15"], host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Queues);
+    }
+}

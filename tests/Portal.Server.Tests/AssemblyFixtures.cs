@@ -1,0 +1,4 @@
+using Heurist.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(AnvilFixture))]

@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using Heurist.AppHost;
+using Heurist.Portal.Client.Features.Network;
+using Heurist.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Heurist.Portal.Server.Tests.Features.Network;
+
+/// <summary>The portal enqueues through Hangfire on PostgreSQL; a real worker process runs the job; the result lands in the database.</summary>
+public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<PortalApp>
+{
+    [Fact]
+    public async Task A_probe_sent_through_the_portal_is_run_by_a_worker_process()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = portal.CreateClient();
+        const string minerId = "roundtrip-worker";
+        await using var worker = StartWorker(minerId, "roundtrip");
+        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
+            .Any(w => w.MinerId == minerId), worker, ct);
+
+        using var created = await client.PostAsJsonAsync("/api/network/probes", new StartProbeRequest("roundtrip"), ct);
+        var probe = (await created.Content.ReadFromJsonAsync<ProbeStatus>(ct))!;
+        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<ProbeStatus>($"/api/network/probes/{probe.Id}", ct))!.IsCompleted, worker, ct);
+
+        await using var db = PostgresFixture.CreateContext(portal.ConnectionString);
+        var stored = await db.DispatchProbes.AsNoTracking().SingleAsync(p => p.Id == probe.Id, ct);
+        Assert.Equal(minerId, stored.MinerId);
+        Assert.True(stored.StartedAt >= stored.RequestedAt);
+        Assert.True(stored.CompletedAt >= stored.StartedAt);
+    }
+
+    [Fact]
+    public async Task A_worker_that_stops_cleanly_leaves_the_online_list_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = portal.CreateClient();
+        const string minerId = "stopping-worker";
+        var worker = StartWorker(minerId, "default");
+        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
+            .Any(w => w.MinerId == minerId), worker, ct);
+
+        await worker.DisposeAsync();
+
+        Assert.Equal(0, worker.ExitCode);
+        var online = await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct);
+        Assert.DoesNotContain(online!, w => w.MinerId == minerId);
+    }
+
+    private ChildProcess StartWorker(string minerId, string queue) => ChildProcess.StartDotnet(
+        "worker",
+        RepositoryPaths.BuiltAssembly("Inference.Worker"),
+        [],
+        new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = portal.ConnectionString,
+            ["Worker__MinerId"] = minerId,
+            ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            ["Worker__Queues__0"] = queue,
+            ["Worker__HeartbeatSeconds"] = "1",
+        },
+        echo: false);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ChildProcess worker, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (worker.HasExited)
+            {
+                Assert.Fail($"The worker exited with code {worker.ExitCode}: {worker.RecentOutput}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for the worker. Its output: {worker.RecentOutput}");
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Heurist.Portal.Server.Tests.Infrastructure;
+
+public sealed class HealthAndDocsTests(PortalApp portal) : IClassFixture<PortalApp>
+{
+    [Fact]
+    public async Task Ready_is_200_when_postgres_and_the_chain_answer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await portal.CreateClient().GetAsync("/health/ready", ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        var checks = report.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("postgres").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("chain-rpc").GetProperty("status").GetString());
+        Assert.StartsWith("chain 31337 at block", checks.GetProperty("chain-rpc").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_network_api()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var document = JsonDocument.Parse(await portal.CreateClient().GetStringAsync("/openapi/v1.json", ct));
+        var paths = document.RootElement.GetProperty("paths");
+
+        Assert.True(paths.TryGetProperty("/api/network/workers", out _));
+        Assert.True(paths.TryGetProperty("/api/network/queues", out _));
+        Assert.True(paths.GetProperty("/api/network/probes").TryGetProperty("post", out _));
+    }
+
+    [Fact]
+    public async Task The_job_dashboard_is_closed_to_remote_callers_outside_development()
+    {
+        // The test server's requests have no loopback address, like a request from another machine.
+        using var response = await portal.CreateClient().GetAsync("/hangfire", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_page_shows_the_not_found_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await portal.CreateClient().GetAsync("/no/such/page", ct);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,49 @@
+using Heurist.Portal.Data.Miners;
+using Heurist.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Heurist.Portal.Server.Tests;
+
+/// <summary>
+/// The real portal in-process (outside Development, as in production) on a migrated database of its own
+/// in the shared PostgreSQL cluster, and the shared anvil node.
+/// </summary>
+public sealed class PortalApp(PostgresFixture postgres, AnvilFixture anvil) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync() => ConnectionString = await postgres.CreateMigratedDatabaseAsync("portal");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
+        builder.UseSetting("Chain:RpcUrl", anvil.RpcUrl.ToString());
+    }
+
+    /// <summary>Adds a miner row as a worker's registration would.</summary>
+    public async Task<Miner> AddMinerAsync(string id, DateTimeOffset lastHeartbeat, DateTimeOffset? stoppedAt = null, params string[] queues)
+    {
+        var miner = new Miner
+        {
+            Id = id,
+            RewardAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            DeviceName = "NVIDIA GeForce RTX 4090",
+            DeviceKind = DeviceKind.Cuda,
+            MemoryBytes = 24L << 30,
+            Queues = queues.Length == 0 ? ["default"] : [.. queues],
+            HostName = "rig-" + id,
+            WorkerVersion = "1.0.0",
+            InstanceId = Guid.NewGuid(),
+            RegisteredAt = lastHeartbeat.AddHours(-1),
+            StartedAt = lastHeartbeat.AddMinutes(-5),
+            LastHeartbeatAt = lastHeartbeat,
+            StoppedAt = stoppedAt,
+        };
+        await using var db = PostgresFixture.CreateContext(ConnectionString);
+        db.Miners.Add(miner);
+        await db.SaveChangesAsync();
+        return miner;
+    }
+}
