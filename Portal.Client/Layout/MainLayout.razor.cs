@@ -7,7 +7,8 @@ namespace Heurist.Portal.Client.Layout;
 
 public partial class MainLayout
 {
-    internal const string ThemeStorageKey = "heurist.theme";
+    /// <summary>The localStorage key holding "dark" or "light".</summary>
+    public const string ThemeStorageKey = "heurist.theme";
 
     private readonly MudTheme _theme = PortalTheme.Create();
     private bool _drawerOpen = true;

@@ -8,6 +8,7 @@ public sealed partial class Home : IAsyncDisposable
 {
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ProbePollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly CancellationTokenSource _disposed = new();
     private DateTimeOffset? _lastRefresh;
@@ -53,7 +54,7 @@ public sealed partial class Home : IAsyncDisposable
 
     private async Task KeepFreshAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(RefreshInterval);
+        using var timer = new PeriodicTimer(RefreshInterval, Clock);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -95,7 +96,7 @@ public sealed partial class Home : IAsyncDisposable
             var deadline = Now + ProbeTimeout;
             while (!probe.IsCompleted && Now < deadline)
             {
-                await Task.Delay(200, _disposed.Token);
+                await Task.Delay(ProbePollInterval, Clock, _disposed.Token);
                 probe = await Network.GetProbeAsync(probe.Id, _disposed.Token) ?? probe;
             }
             if (probe.IsCompleted)

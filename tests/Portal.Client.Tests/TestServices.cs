@@ -1,0 +1,34 @@
+using Bunit;
+using Heurist.Portal.Client.Features.Network;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Heurist.Portal.Client.Tests;
+
+/// <summary>The services every component test needs: MudBlazor, loose JS interop, a fixed clock and an in-memory network.</summary>
+internal static class TestServices
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    /// <remarks>Pass renderPopoverProvider: false when testing the layout, which has its own provider.</remarks>
+    public static (FakeTimeProvider Clock, InMemoryNetworkClient Network) AddTestServices(this BunitContext context, bool renderPopoverProvider = true)
+    {
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        var clock = new FakeTimeProvider(Now);
+        var network = new InMemoryNetworkClient(clock);
+        context.Services.AddSingleton<TimeProvider>(clock);
+        context.Services.AddSingleton<INetworkClient>(network);
+        // Reaching the renderer builds the service provider, so this comes after every registration.
+        context.Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
+        // Tooltips and menus render into the popover provider, which lives in the layout.
+        if (renderPopoverProvider)
+        {
+            context.Render<MudPopoverProvider>();
+        }
+        return (clock, network);
+    }
+}
