@@ -1,0 +1,84 @@
+using System.Net;
+using Heurist.AppHost;
+using Heurist.Testing;
+
+namespace Heurist.E2E;
+
+/// <summary>
+/// The real portal and one real worker, started from their build output on free ports,
+/// on a throwaway PostgreSQL cluster and an anvil node of their own.
+/// </summary>
+public sealed class RunningPortal : IAsyncLifetime
+{
+    public const string MinerId = "e2e-miner";
+
+    private readonly PostgresFixture _postgres = new();
+    private readonly AnvilFixture _anvil = new();
+    private ChildProcess? _portal;
+    private ChildProcess? _worker;
+
+    public Uri Url { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
+
+    public async ValueTask InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        await _anvil.InitializeAsync();
+        var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
+        _portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", Url.ToString().TrimEnd('/')],
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Portal"] = database,
+                ["Chain__RpcUrl"] = _anvil.RpcUrl.ToString(),
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            }, echo: false);
+        await WaitForReadyAsync(_portal);
+        _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Portal"] = database,
+                ["Worker__MinerId"] = MinerId,
+                ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+                ["Worker__HeartbeatSeconds"] = "2",
+            }, echo: false);
+    }
+
+    private async Task WaitForReadyAsync(ChildProcess portal)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (portal.HasExited)
+            {
+                throw new InvalidOperationException($"The portal exited with code {portal.ExitCode}: {portal.RecentOutput}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Url, "health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The portal was not ready within two minutes: {portal.RecentOutput}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+        }
+        if (_portal is not null)
+        {
+            await _portal.DisposeAsync();
+        }
+        await _anvil.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}
