@@ -1,16 +1,39 @@
 using System.Text;
+using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Probes;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Heurist.Portal.Data;
 
 /// <summary>The portal's database: everything except Hangfire's own tables, which live in schema "hangfire".</summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core data-protection keys (cookies, antiforgery), shared by every portal instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Miner> Miners => Set<Miner>();
 
     public DbSet<DispatchProbe> DispatchProbes => Set<DispatchProbe>();
+
+    public DbSet<ChainCursor> ChainCursors => Set<ChainCursor>();
+
+    public DbSet<ChainEvent> ChainEvents => Set<ChainEvent>();
+
+    public DbSet<ChainMiner> ChainMiners => Set<ChainMiner>();
+
+    public DbSet<Stake> Stakes => Set<Stake>();
+
+    public DbSet<UnstakeRequest> UnstakeRequests => Set<UnstakeRequest>();
+
+    public DbSet<BribeChange> BribeChanges => Set<BribeChange>();
+
+    public DbSet<NftToken> NftTokens => Set<NftToken>();
+
+    public DbSet<RewardEpoch> RewardEpochs => Set<RewardEpoch>();
+
+    public DbSet<RewardClaim> RewardClaims => Set<RewardClaim>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,7 +57,87 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             probe.HasIndex(p => p.RequestedAt);
         });
 
+        ConfigureChain(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
+    }
+
+    private static void ConfigureChain(ModelBuilder modelBuilder)
+    {
+        const string Hash = "character varying(66)";
+        const string Address = "character varying(42)";
+        const string Wei = "numeric(78,0)";
+
+        modelBuilder.Entity<ChainCursor>(cursor =>
+        {
+            cursor.HasKey(c => c.Name);
+            cursor.Property(c => c.Name).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ChainEvent>(e =>
+        {
+            e.HasKey(x => new { x.BlockNumber, x.LogIndex });
+            e.Property(x => x.TransactionHash).HasColumnType(Hash);
+            e.Property(x => x.Contract).HasMaxLength(64);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.Arguments).HasColumnType("jsonb");
+            e.HasIndex(x => new { x.Contract, x.Name });
+        });
+        modelBuilder.Entity<ChainMiner>(m =>
+        {
+            m.HasKey(x => x.MinerChainId);
+            m.Property(x => x.MinerChainId).HasColumnType(Hash);
+            m.Property(x => x.Owner).HasColumnType(Address);
+            m.HasIndex(x => x.Owner);
+        });
+        modelBuilder.Entity<Stake>(s =>
+        {
+            s.HasKey(x => new { x.Staker, x.MinerChainId, x.Kind });
+            s.Property(x => x.Staker).HasColumnType(Address);
+            s.Property(x => x.MinerChainId).HasColumnType(Hash);
+            s.Property(x => x.Amount).HasColumnType(Wei);
+            s.HasIndex(x => x.MinerChainId);
+        });
+        modelBuilder.Entity<UnstakeRequest>(r =>
+        {
+            r.HasKey(x => x.RequestId);
+            r.Property(x => x.RequestId).ValueGeneratedNever();
+            r.Property(x => x.Staker).HasColumnType(Address);
+            r.Property(x => x.MinerChainId).HasColumnType(Hash);
+            r.Property(x => x.Amount).HasColumnType(Wei);
+            r.HasIndex(x => x.Staker);
+        });
+        modelBuilder.Entity<BribeChange>(b =>
+        {
+            b.HasKey(x => new { x.BlockNumber, x.LogIndex });
+            b.Property(x => x.MinerChainId).HasColumnType(Hash);
+            b.HasIndex(x => new { x.MinerChainId, x.EffectiveEpoch });
+        });
+        modelBuilder.Entity<NftToken>(t =>
+        {
+            t.HasKey(x => x.ImageHash);
+            t.Property(x => x.ImageHash).HasColumnType(Hash);
+            t.Property(x => x.Owner).HasColumnType(Address);
+            t.Property(x => x.ModelId).HasMaxLength(100);
+            t.Property(x => x.Uri).HasMaxLength(2048);
+            t.Property(x => x.MintTransactionHash).HasColumnType(Hash);
+            t.HasIndex(x => x.Owner);
+        });
+        modelBuilder.Entity<RewardEpoch>(e =>
+        {
+            e.HasKey(x => x.Epoch);
+            e.Property(x => x.Epoch).ValueGeneratedNever();
+            e.Property(x => x.Root).HasColumnType(Hash);
+            e.Property(x => x.HeuTotal).HasColumnType(Wei);
+            e.Property(x => x.EsHeuTotal).HasColumnType(Wei);
+        });
+        modelBuilder.Entity<RewardClaim>(c =>
+        {
+            c.HasKey(x => new { x.Epoch, x.Account });
+            c.Property(x => x.Account).HasColumnType(Address);
+            c.Property(x => x.HeuAmount).HasColumnType(Wei);
+            c.Property(x => x.EsHeuAmount).HasColumnType(Wei);
+            c.Property(x => x.TransactionHash).HasColumnType(Hash);
+            c.HasIndex(x => x.Account);
+        });
     }
 
     // PostgreSQL folds unquoted names to lower case, so snake_case keeps hand-written SQL readable.

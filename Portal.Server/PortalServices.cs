@@ -7,6 +7,7 @@ using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
 using Heurist.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -49,6 +50,10 @@ public static class PortalServices
             .ValidateOnStart();
 
         services.AddPortalDatabase();
+        // Keys in the database, so every portal instance can read the cookies and antiforgery tokens of the others.
+        services.AddDataProtection()
+            .SetApplicationName("heurist-portal")
+            .PersistKeysToDbContext<PortalDbContext>();
         services.AddStartupCheck(PortalDatabaseOptions.SettingName, (provider, cancellationToken) =>
             PortalDatabase.VerifyAsync(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!, requireSchema: true, cancellationToken));
 

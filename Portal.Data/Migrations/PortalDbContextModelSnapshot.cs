@@ -23,6 +23,312 @@ namespace Heurist.Portal.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.BribeChange", b =>
+                {
+                    b.Property<long>("BlockNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block_number");
+
+                    b.Property<int>("LogIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("log_index");
+
+                    b.Property<int>("BasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("basis_points");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<long>("EffectiveEpoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("effective_epoch");
+
+                    b.Property<string>("MinerChainId")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("miner_chain_id");
+
+                    b.HasKey("BlockNumber", "LogIndex")
+                        .HasName("pk_bribe_changes");
+
+                    b.HasIndex("MinerChainId", "EffectiveEpoch")
+                        .HasDatabaseName("ix_bribe_changes_miner_chain_id_effective_epoch");
+
+                    b.ToTable("bribe_changes");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("NextBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_block");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_chain_cursors");
+
+                    b.ToTable("chain_cursors");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainEvent", b =>
+                {
+                    b.Property<long>("BlockNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block_number");
+
+                    b.Property<int>("LogIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("log_index");
+
+                    b.Property<string>("Arguments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("arguments");
+
+                    b.Property<DateTimeOffset>("BlockTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("block_time");
+
+                    b.Property<string>("Contract")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("contract");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("TransactionHash")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("transaction_hash");
+
+                    b.HasKey("BlockNumber", "LogIndex")
+                        .HasName("pk_chain_events");
+
+                    b.HasIndex("Contract", "Name")
+                        .HasDatabaseName("ix_chain_events_contract_name");
+
+                    b.ToTable("chain_events");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainMiner", b =>
+                {
+                    b.Property<string>("MinerChainId")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("miner_chain_id");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("owner");
+
+                    b.Property<long>("RegisteredBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("registered_block");
+
+                    b.HasKey("MinerChainId")
+                        .HasName("pk_chain_miners");
+
+                    b.HasIndex("Owner")
+                        .HasDatabaseName("ix_chain_miners_owner");
+
+                    b.ToTable("chain_miners");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.NftToken", b =>
+                {
+                    b.Property<string>("ImageHash")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("image_hash");
+
+                    b.Property<string>("MintTransactionHash")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("mint_transaction_hash");
+
+                    b.Property<DateTimeOffset>("MintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minted_at");
+
+                    b.Property<long>("MintedBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minted_block");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("Uri")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("uri");
+
+                    b.HasKey("ImageHash")
+                        .HasName("pk_nft_tokens");
+
+                    b.HasIndex("Owner")
+                        .HasDatabaseName("ix_nft_tokens_owner");
+
+                    b.ToTable("nft_tokens");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.RewardClaim", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<string>("Account")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("account");
+
+                    b.Property<long>("ClaimedBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("claimed_block");
+
+                    b.Property<decimal>("EsHeuAmount")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("es_heu_amount");
+
+                    b.Property<decimal>("HeuAmount")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("heu_amount");
+
+                    b.Property<string>("TransactionHash")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("transaction_hash");
+
+                    b.HasKey("Epoch", "Account")
+                        .HasName("pk_reward_claims");
+
+                    b.HasIndex("Account")
+                        .HasDatabaseName("ix_reward_claims_account");
+
+                    b.ToTable("reward_claims");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.RewardEpoch", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<decimal>("EsHeuTotal")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("es_heu_total");
+
+                    b.Property<decimal>("HeuTotal")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("heu_total");
+
+                    b.Property<long>("PostedBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("posted_block");
+
+                    b.Property<string>("Root")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("root");
+
+                    b.HasKey("Epoch")
+                        .HasName("pk_reward_epochs");
+
+                    b.ToTable("reward_epochs");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.Stake", b =>
+                {
+                    b.Property<string>("Staker")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("staker");
+
+                    b.Property<string>("MinerChainId")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("miner_chain_id");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_block");
+
+                    b.HasKey("Staker", "MinerChainId", "Kind")
+                        .HasName("pk_stakes");
+
+                    b.HasIndex("MinerChainId")
+                        .HasDatabaseName("ix_stakes_miner_chain_id");
+
+                    b.ToTable("stakes");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Chain.UnstakeRequest", b =>
+                {
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_at");
+
+                    b.Property<string>("MinerChainId")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("miner_chain_id");
+
+                    b.Property<long>("RequestedBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_block");
+
+                    b.Property<string>("Staker")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("staker");
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("withdrawn");
+
+                    b.HasKey("RequestId")
+                        .HasName("pk_unstake_requests");
+
+                    b.HasIndex("Staker")
+                        .HasDatabaseName("ix_unstake_requests_staker");
+
+                    b.ToTable("unstake_requests");
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Miners.Miner", b =>
                 {
                     b.Property<string>("Id")
@@ -135,6 +441,29 @@ namespace Heurist.Portal.Data.Migrations
                         .HasDatabaseName("ix_dispatch_probes_requested_at");
 
                     b.ToTable("dispatch_probes");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys");
                 });
 #pragma warning restore 612, 618
         }
