@@ -182,6 +182,10 @@ public sealed class TypedData
     /// <summary>encodeType: "Mail(Person from,Person to,string contents)Person(string name,address wallet)".</summary>
     public string EncodeType(string typeName)
     {
+        if (!_types.ContainsKey(typeName))
+        {
+            throw new TypedDataException($"Unknown struct type '{typeName}'.");
+        }
         var dependencies = new SortedSet<string>(StringComparer.Ordinal);
         CollectDependencies(typeName, dependencies);
         dependencies.Remove(typeName);

@@ -41,7 +41,7 @@ public sealed record Eip1559Transaction
     public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
 
     /// <summary>keccak256(0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList])).</summary>
-    public byte[] SigningHash() => Keccak256.Hash([Type, .. Rlp.Rlp.Encode(new RlpList(Fields()))]);
+    public byte[] SigningHash() => Keccak256.Hash([Type, .. RlpCodec.Encode(new RlpList(Fields()))]);
 
     /// <summary>Signs with <paramref name="key"/> and returns the type-2 envelope and its transaction hash.</summary>
     public SignedTransaction Sign(EthereumKey key)
@@ -57,7 +57,7 @@ public sealed record Eip1559Transaction
         fields.Add(RlpString.FromInteger(signature.RecoveryId));
         fields.Add(RlpString.FromInteger(signature.R));
         fields.Add(RlpString.FromInteger(signature.S));
-        byte[] raw = [Type, .. Rlp.Rlp.Encode(new RlpList(fields))];
+        byte[] raw = [Type, .. RlpCodec.Encode(new RlpList(fields))];
         return new SignedTransaction(raw, Keccak256.Hash(raw));
     }
 
@@ -71,7 +71,7 @@ public sealed record Eip1559Transaction
         }
         try
         {
-            var fields = Rlp.Rlp.Decode(raw[1..]).AsList();
+            var fields = RlpCodec.Decode(raw[1..]).AsList();
             if (fields.Count != 12)
             {
                 throw new TransactionFormatException($"A signed EIP-1559 transaction has 12 fields, got {fields.Count}.");

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Heurist.Contracts.Rlp;
 using Heurist.Contracts.Tests.Vectors;
-using RlpCodec = Heurist.Contracts.Rlp.Rlp;
 
 namespace Heurist.Contracts.Tests.Rlp;
 

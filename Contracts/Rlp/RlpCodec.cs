@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Heurist.Contracts.Rlp;
 
 /// <summary>Recursive Length Prefix encoding (Ethereum yellow paper, appendix B), with strict canonical decoding.</summary>
-public static class Rlp
+public static class RlpCodec
 {
     /// <summary>Encodes a string or a nested list.</summary>
     public static byte[] Encode(RlpItem item)
