@@ -111,8 +111,8 @@ public static class AbiDecoder
                     return DecodeSequence(Enumerable.Repeat(element, fixedLength).ToList(), data, path);
                 }
                 var count = ReadLength(data, 0, path, "length");
-                // Each element takes at least one word, so a larger count cannot be real and would only waste memory.
-                if ((long)count * Math.Min(element.HeadSize, 32) > data.Length - 32)
+                // Each element takes at least one word (an empty tuple is counted as one byte), so a larger count cannot be real and would only waste memory.
+                if ((long)count * Math.Clamp(element.HeadSize, 1, 32) > data.Length - 32)
                 {
                     throw new AbiDecodingException($"{path} ({type}): length {count} does not fit in the {data.Length - 32} bytes that follow.");
                 }

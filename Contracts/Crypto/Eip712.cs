@@ -285,8 +285,10 @@ public sealed class TypedData
         }
         try
         {
-            return AbiType.Parse(type).Kind is AbiTypeKind.Address or AbiTypeKind.Bool or AbiTypeKind.UInt or AbiTypeKind.Int or AbiTypeKind.FixedBytes
-                && !type.StartsWith('(');
+            // Only canonical names: an alias such as "uint" would put a type hash in the digest that no wallet computes.
+            var parsed = AbiType.Parse(type);
+            return parsed.Kind is AbiTypeKind.Address or AbiTypeKind.Bool or AbiTypeKind.UInt or AbiTypeKind.Int or AbiTypeKind.FixedBytes
+                && parsed.CanonicalName == type;
         }
         catch (FormatException)
         {

@@ -158,6 +158,7 @@ public sealed class Eip712Tests
         { """{"message":{"a":"1"},"types":{"T":[{"name":"a","type":"bool"}]}}""", "T.a: expected true or false" },
         { """{"message":{"a":{}},"types":{"T":[{"name":"a","type":"Persn"}]}}""", "T.a: unknown type 'Persn'" },
         { """{"message":{"a":"x"},"types":{"T":[{"name":"a","type":"bytes"}]}}""", "T.a: expected 0x-hex" },
+        { """{"message":{"a":"1"},"types":{"T":[{"name":"a","type":"uint"}]}}""", "T.a: unknown type 'uint'" },
     };
 
     [Theory]
