@@ -15,8 +15,9 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
-if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]; then
-  echo "Installing anvil (npm ci in Contracts)…"
+# anvil runs the chain tests; viem and ethers regenerate the Ethereum library's test vectors.
+if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -d Contracts/node_modules/viem ] || [ ! -d Contracts/node_modules/ethers ]; then
+  echo "Installing anvil, viem and ethers (npm ci in Contracts)…"
   (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

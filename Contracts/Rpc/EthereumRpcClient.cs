@@ -9,7 +9,7 @@ namespace Heurist.Contracts.Rpc;
 /// A small JSON-RPC 2.0 client for an Ethereum node. Every failure surfaces as an <see cref="RpcException"/>:
 /// <see cref="RpcTransportException"/> when the node cannot be reached, <see cref="JsonRpcErrorException"/> when it refuses the call.
 /// </summary>
-public sealed class EthereumRpcClient
+public sealed partial class EthereumRpcClient
 {
     private readonly HttpClient _http;
     private readonly Uri _endpoint;

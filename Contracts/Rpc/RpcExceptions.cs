@@ -37,3 +37,43 @@ public sealed class JsonRpcErrorException : RpcException
     /// <summary>The raw "data" member of the error (revert data for eth_call), when the node sent one.</summary>
     public new string? Data { get; }
 }
+
+/// <summary>
+/// A contract call, gas estimate or transaction reverted. <see cref="RevertData"/> holds the raw revert data
+/// (empty when the node gave none); decode it with <c>ContractAbi.DecodeError</c>.
+/// </summary>
+public sealed class ContractRevertException : RpcException
+{
+    public ContractRevertException(string operation, byte[] revertData, string? detail = null, byte[]? transactionHash = null, TransactionReceipt? receipt = null, Exception? inner = null)
+        : base(Describe(operation, revertData, detail), inner)
+    {
+        ArgumentNullException.ThrowIfNull(revertData);
+        Operation = operation;
+        RevertData = revertData;
+        TransactionHash = transactionHash;
+        Receipt = receipt;
+    }
+
+    /// <summary>What reverted: "eth_call", "eth_estimateGas", or "transaction 0x…".</summary>
+    public string Operation { get; }
+
+    /// <summary>The revert data: a 4-byte selector and ABI-encoded arguments, or empty.</summary>
+    public byte[] RevertData { get; }
+
+    /// <summary>The hash of the mined transaction that failed, when a transaction was mined.</summary>
+    public byte[]? TransactionHash { get; }
+
+    /// <summary>The receipt (status 0) of the mined transaction that failed, when a transaction was mined.</summary>
+    public TransactionReceipt? Receipt { get; }
+
+    private static string Describe(string operation, byte[] revertData, string? detail)
+    {
+        var decoded = Abi.ContractAbi.DecodeBuiltInError(revertData);
+        var text = $"{operation} reverted: {decoded.Description}";
+        if (!decoded.IsKnown && revertData.Length >= 4)
+        {
+            text += $", data {Hex.Encode(revertData)}";
+        }
+        return detail is null ? text : $"{text} ({detail})";
+    }
+}

@@ -81,5 +81,27 @@ public sealed class EthereumRpcClientTests(AnvilFixture anvil) : IDisposable
     public void Malformed_quantities_are_refused(string text)
         => Assert.Throws<FormatException>(() => EthereumRpcClient.ParseQuantity(JsonValue.Create(text)));
 
+    [Theory]
+    [InlineData(3, "execution reverted", "\"0x08c379a0\"", "0x08c379a0")]
+    [InlineData(-32000, "execution reverted: nope", "{\"data\":\"0xdeadbeef\"}", "0xdeadbeef")]
+    [InlineData(3, "execution reverted", null, "0x")]
+    public void Revert_errors_give_their_data_as_bytes(long code, string message, string? data, string expected)
+    {
+        Assert.True(EthereumRpcClient.TryGetRevertData(new JsonRpcErrorException("eth_call", code, message, data), out var revertData));
+        Assert.Equal(expected, Hex.Encode(revertData));
+    }
+
+    [Fact]
+    public void Errors_that_are_not_reverts_are_not_taken_for_one()
+        => Assert.False(EthereumRpcClient.TryGetRevertData(new JsonRpcErrorException("eth_call", -32602, "invalid params", "\"0x01\""), out _));
+
+    [Theory]
+    [InlineData(0, "0x0")]
+    [InlineData(1, "0x1")]
+    [InlineData(255, "0xff")]
+    [InlineData(4096, "0x1000")]
+    public void Quantities_are_written_without_leading_zeros(long value, string expected)
+        => Assert.Equal(expected, EthereumRpcClient.ToQuantity(value));
+
     public void Dispose() => _http.Dispose();
 }
