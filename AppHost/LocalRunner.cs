@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
 using Heurist.Portal.Data;
@@ -55,9 +56,9 @@ public static class LocalRunner
                 return 0;
             }
 
-            var rpcUrl = await StartChainAsync(settings, started, stopping.Token);
+            var (rpcUrl, manifestPath) = await StartChainAsync(settings, started, stopping.Token);
             var portalUrl = new Uri($"http://{settings.Host}:{PortOrFree(settings.PortalPort, settings.Host, "Local:PortalPort", fallBackToFree: false)}/");
-            var portal = StartPortal(settings, connectionString, rpcUrl, portalUrl);
+            var portal = StartPortal(settings, connectionString, rpcUrl, manifestPath, portalUrl);
             started.Push(("portal", portal));
             await WaitForPortalAsync(portal, portalUrl, stopping.Token);
 
@@ -151,10 +152,15 @@ public static class LocalRunner
         Console.WriteLine($"Database: applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
     }
 
-    private static async Task<Uri> StartChainAsync(LocalSettings settings, Stack<(string, IAsyncDisposable)> started, CancellationToken cancellationToken)
+    /// <summary>The chain's RPC URL and the path of the deployment manifest of our contracts on it.</summary>
+    private static async Task<(Uri RpcUrl, string ManifestPath)> StartChainAsync(LocalSettings settings, Stack<(string, IAsyncDisposable)> started, CancellationToken cancellationToken)
     {
         if (settings.ChainRpcUrl is { } configured)
         {
+            if (settings.ChainManifestPath is null)
+            {
+                throw new LocalSetupException("Chain:ManifestPath", "not set: with Chain__RpcUrl, also give the deployment manifest of the contracts on that chain");
+            }
             if (!Uri.TryCreate(configured, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
                 throw new LocalSetupException("Chain:RpcUrl", $"'{configured}' is not an absolute http:// or https:// URL");
@@ -163,13 +169,13 @@ public static class LocalRunner
             try
             {
                 var chainId = await new EthereumRpcClient(http, url).GetChainIdAsync(cancellationToken);
-                Console.WriteLine($"Chain: using Chain__RpcUrl {url} (chain id {chainId}).");
+                Console.WriteLine($"Chain: using Chain__RpcUrl {url} (chain id {chainId}) and the manifest {settings.ChainManifestPath}.");
             }
             catch (RpcException ex)
             {
                 throw new LocalSetupException("Chain:RpcUrl", ex.Message);
             }
-            return url;
+            return (url, settings.ChainManifestPath);
         }
 
         var contracts = Path.Combine(settings.RepositoryRoot, "Contracts");
@@ -194,10 +200,40 @@ public static class LocalRunner
             OwnSession = true,
         }, cancellationToken);
         started.Push(("anvil", node));
-        return node.RpcUrl;
+        return (node.RpcUrl, await EnsureDeployedAsync(node.RpcUrl, Path.Combine(chainDirectory, "deployment.json"), cancellationToken));
     }
 
-    private static ChildProcess StartPortal(LocalSettings settings, string connectionString, Uri rpcUrl, Uri portalUrl)
+    /// <summary>Reuses the local chain's contracts when the manifest matches it; deploys them on a new chain.</summary>
+    private static async Task<string> EnsureDeployedAsync(Uri rpcUrl, string manifestPath, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var rpc = new EthereumRpcClient(http, rpcUrl);
+        if (File.Exists(manifestPath))
+        {
+            try
+            {
+                await ContractDeployer.VerifyAsync(rpc, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
+                Console.WriteLine($"Chain: the contracts are deployed (manifest {manifestPath}).");
+                return manifestPath;
+            }
+            catch (Exception ex) when (ex is DeploymentMismatchException or InvalidDataException)
+            {
+                Console.WriteLine($"Chain: {manifestPath} does not match this chain ({ex.Message}); deploying again.");
+            }
+        }
+        var manifest = await ContractDeployer.DeployAsync(rpc, new DeploymentOptions
+        {
+            Owner = AnvilAccounts.Owner,
+            SettlementKey = AnvilAccounts.SettlementKey.Address,
+            StudioSigner = AnvilAccounts.StudioSigner.Address,
+            SponsorSigner = AnvilAccounts.SponsorSigner.Address,
+        }, cancellationToken);
+        await manifest.SaveAsync(manifestPath, cancellationToken);
+        Console.WriteLine($"Chain: deployed the contracts at block {manifest.StartBlock} (manifest {manifestPath}).");
+        return manifestPath;
+    }
+
+    private static ChildProcess StartPortal(LocalSettings settings, string connectionString, Uri rpcUrl, string manifestPath, Uri portalUrl)
     {
         Console.WriteLine($"Portal: starting on {portalUrl}…");
         return ChildProcess.StartDotnet(
@@ -208,6 +244,7 @@ public static class LocalRunner
             {
                 ["ConnectionStrings__Portal"] = connectionString,
                 ["Chain__RpcUrl"] = rpcUrl.ToString(),
+                ["Chain__ManifestPath"] = manifestPath,
                 // Development opens the job dashboard to the local user.
                 ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
             });
@@ -224,7 +261,7 @@ public static class LocalRunner
             {
                 ["ConnectionStrings__Portal"] = connectionString,
                 ["Worker__MinerId"] = minerId,
-                ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? LocalSettings.AnvilSecondAccount,
+                ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? AnvilAccounts.Miner.Address.ToString(),
                 ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Development",
             });
     }

@@ -5,9 +5,6 @@ namespace Heurist.AppHost;
 /// <summary>The runner's settings: section "Local" plus the two service settings it may provide itself.</summary>
 public sealed record LocalSettings
 {
-    /// <summary>Anvil's first dev account is the deployer; the second receives the demo worker's rewards.</summary>
-    public const string AnvilSecondAccount = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-
     public required string RepositoryRoot { get; init; }
 
     /// <summary>ConnectionStrings:Portal; when empty, a private cluster under the data folder is used.</summary>
@@ -15,6 +12,9 @@ public sealed record LocalSettings
 
     /// <summary>Chain:RpcUrl; when empty, anvil is started with its state under the data folder.</summary>
     public string? ChainRpcUrl { get; init; }
+
+    /// <summary>Chain:ManifestPath; needed with Chain:RpcUrl. For the local anvil, the runner writes its own.</summary>
+    public string? ChainManifestPath { get; init; }
 
     public required string DataDirectory { get; init; }
 
@@ -43,6 +43,7 @@ public sealed record LocalSettings
             RepositoryRoot = repositoryRoot,
             ConnectionString = Empty(configuration["ConnectionStrings:Portal"]),
             ChainRpcUrl = Empty(configuration["Chain:RpcUrl"]),
+            ChainManifestPath = Empty(configuration["Chain:ManifestPath"]) is { } manifest ? Path.GetFullPath(manifest) : null,
             DataDirectory = dataDirectory,
             Host = Empty(local["Host"]) ?? "127.0.0.1",
             PortalPort = ReadPort(local, "PortalPort", 5080),

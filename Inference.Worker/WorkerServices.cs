@@ -44,8 +44,8 @@ public static class WorkerServices
         // Registered before the job server, so the miner exists before its first job runs.
         services.AddHostedService<MinerHeartbeatService>();
 
-        services.AddHangfire((provider, configuration) =>
-            configuration.UsePortalStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddHangfire(configuration => configuration.UsePortalDefaults());
         services.AddHangfireServer((provider, server) =>
         {
             var worker = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;

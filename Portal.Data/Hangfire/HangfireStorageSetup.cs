@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 
 namespace Heurist.Portal.Data.Hangfire;
 
@@ -9,17 +10,24 @@ public static class HangfireStorageSetup
     /// <summary>Hangfire's tables live in their own schema, next to the portal's.</summary>
     public const string Schema = "hangfire";
 
-    /// <summary>Points Hangfire at the portal's PostgreSQL database.</summary>
-    public static IGlobalConfiguration UsePortalStorage(this IGlobalConfiguration configuration, string connectionString)
+    /// <summary>Serialization settings every process must agree on, without choosing a storage.</summary>
+    public static IGlobalConfiguration UsePortalDefaults(this IGlobalConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(connectionString),
-                CreateStorageOptions());
+            .UseRecommendedSerializerSettings();
+    }
+
+    /// <summary>
+    /// Hangfire's storage on the portal's PostgreSQL database. Register it as the JobStorage singleton: Hangfire's
+    /// own registration would hand out the process-wide JobStorage.Current, which two hosts in one process overwrite.
+    /// </summary>
+    public static JobStorage CreateStorage(string connectionString)
+    {
+        var options = CreateStorageOptions();
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     /// <summary>The storage options, exposed so tests and the dashboard build the same storage.</summary>

@@ -6,7 +6,10 @@ using Heurist.Testing;
 
 namespace Heurist.E2E;
 
-/// <summary>What ./run.sh promises: everything starts from an empty data folder, Ctrl-C stops it all, and a second run reuses the data.</summary>
+/// <summary>
+/// What ./run.sh promises: everything starts from an empty data folder (the contracts are deployed on the new chain),
+/// Ctrl-C stops it all, and a second run reuses the data and the deployment.
+/// </summary>
 public sealed class LocalRunnerTests
 {
     private const string MinerId = "runner-test";
@@ -22,9 +25,11 @@ public sealed class LocalRunnerTests
 
             var (firstOutput, blockAfterFirstRun) = await RunUntilServingThenInterruptAsync(data.FullName, port, portal);
             Assert.Contains("Database: applied ", firstOutput, StringComparison.Ordinal);
+            Assert.Contains("Chain: deployed the contracts", firstOutput, StringComparison.Ordinal);
 
             var (secondOutput, blockAfterSecondRun) = await RunUntilServingThenInterruptAsync(data.FullName, port, portal);
             Assert.Contains("Database: migrations are up to date.", secondOutput, StringComparison.Ordinal);
+            Assert.Contains("Chain: the contracts are deployed", secondOutput, StringComparison.Ordinal);
             Assert.True(blockAfterSecondRun >= blockAfterFirstRun, "The chain restarted from scratch instead of from its saved state.");
         }
         finally

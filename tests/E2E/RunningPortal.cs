@@ -6,14 +6,14 @@ namespace Heurist.E2E;
 
 /// <summary>
 /// The real portal and one real worker, started from their build output on free ports,
-/// on a throwaway PostgreSQL cluster and an anvil node of their own.
+/// on a throwaway PostgreSQL cluster and an anvil node of their own with the contracts deployed.
 /// </summary>
 public sealed class RunningPortal : IAsyncLifetime
 {
     public const string MinerId = "e2e-miner";
 
     private readonly PostgresFixture _postgres = new();
-    private readonly AnvilFixture _anvil = new();
+    private readonly DeployedChainFixture _chain = new();
     private ChildProcess? _portal;
     private ChildProcess? _worker;
 
@@ -22,13 +22,14 @@ public sealed class RunningPortal : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _postgres.InitializeAsync();
-        await _anvil.InitializeAsync();
+        await _chain.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
         _portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", Url.ToString().TrimEnd('/')],
             new Dictionary<string, string>
             {
                 ["ConnectionStrings__Portal"] = database,
-                ["Chain__RpcUrl"] = _anvil.RpcUrl.ToString(),
+                ["Chain__RpcUrl"] = _chain.RpcUrl.ToString(),
+                ["Chain__ManifestPath"] = _chain.ManifestPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             }, echo: false);
         await WaitForReadyAsync(_portal);
@@ -78,7 +79,7 @@ public sealed class RunningPortal : IAsyncLifetime
         {
             await _portal.DisposeAsync();
         }
-        await _anvil.DisposeAsync();
+        await _chain.DisposeAsync();
         await _postgres.DisposeAsync();
     }
 }

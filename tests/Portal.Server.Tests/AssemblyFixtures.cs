@@ -1,4 +1,4 @@
 using Heurist.Testing;
 
 [assembly: AssemblyFixture(typeof(PostgresFixture))]
-[assembly: AssemblyFixture(typeof(AnvilFixture))]
+[assembly: AssemblyFixture(typeof(DeployedChainFixture))]

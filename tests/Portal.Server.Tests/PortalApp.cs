@@ -7,9 +7,9 @@ namespace Heurist.Portal.Server.Tests;
 
 /// <summary>
 /// The real portal in-process (outside Development, as in production) on a migrated database of its own
-/// in the shared PostgreSQL cluster, and the shared anvil node.
+/// in the shared PostgreSQL cluster, and the shared anvil node with the contracts deployed.
 /// </summary>
-public sealed class PortalApp(PostgresFixture postgres, AnvilFixture anvil) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
+public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture chain) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
 
@@ -19,7 +19,8 @@ public sealed class PortalApp(PostgresFixture postgres, AnvilFixture anvil) : We
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
-        builder.UseSetting("Chain:RpcUrl", anvil.RpcUrl.ToString());
+        builder.UseSetting("Chain:RpcUrl", chain.RpcUrl.ToString());
+        builder.UseSetting("Chain:ManifestPath", chain.ManifestPath);
     }
 
     /// <summary>Adds a miner row as a worker's registration would.</summary>

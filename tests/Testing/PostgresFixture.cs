@@ -47,6 +47,14 @@ public sealed class PostgresFixture : IAsyncLifetime
     public static PortalDbContext CreateContext(string connectionString)
         => new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options);
 
+    /// <summary>A context factory on one database, for code under test that takes one.</summary>
+    public static IDbContextFactory<PortalDbContext> CreateFactory(string connectionString) => new Factory(connectionString);
+
+    private sealed class Factory(string connectionString) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => CreateContext(connectionString);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)

@@ -1,20 +1,40 @@
 using System.ComponentModel.DataAnnotations;
+using Heurist.Contracts.Deployment;
 using Heurist.Contracts.Rpc;
+using Heurist.Portal.Server.Features.ChainIndexing;
 using Heurist.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Heurist.Portal.Server.Infrastructure.Chain;
 
-/// <summary>The chain the portal reads and writes (section "Chain").</summary>
+/// <summary>The chain the portal reads and writes, and where our contracts are on it (section "Chain").</summary>
 public sealed class ChainOptions
 {
     public const string Section = "Chain";
 
     public const string RpcUrlSetting = "Chain:RpcUrl";
 
+    public const string ManifestPathSetting = "Chain:ManifestPath";
+
     /// <summary>JSON-RPC endpoint of an EVM node.</summary>
     [Required(ErrorMessage = "Chain:RpcUrl is not set: give the JSON-RPC URL of an EVM node (for example http://127.0.0.1:8545).")]
     public Uri? RpcUrl { get; set; }
+
+    /// <summary>The deployment manifest the deployer wrote: chain id, contract addresses and start block.</summary>
+    [Required(ErrorMessage = "Chain:ManifestPath is not set: give the path of the deployment manifest (./run.sh writes .data/chain/deployment.json).")]
+    public string? ManifestPath { get; set; }
+
+    /// <summary>Blocks the indexer stays behind the head, so that a reorganization cannot undo what it wrote. 0 on anvil.</summary>
+    [Range(0, 1000, ErrorMessage = "Chain:Confirmations must be between 0 and 1000.")]
+    public int Confirmations { get; set; }
+
+    /// <summary>Most blocks read by one eth_getLogs call.</summary>
+    [Range(1, 100_000, ErrorMessage = "Chain:IndexerBatchBlocks must be between 1 and 100000.")]
+    public int IndexerBatchBlocks { get; set; } = 2_000;
+
+    /// <summary>How long the indexer waits for new blocks once it has caught up.</summary>
+    [Range(50, 60_000, ErrorMessage = "Chain:IndexerPollMilliseconds must be between 50 and 60000.")]
+    public int IndexerPollMilliseconds { get; set; } = 1_000;
 }
 
 public static class ChainSetup
@@ -34,9 +54,27 @@ public static class ChainSetup
         services.AddSingleton(provider => new EthereumRpcClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) },
             provider.GetRequiredService<IOptions<ChainOptions>>().Value.RpcUrl!));
+        services.AddSingleton(provider =>
+            DeploymentManifest.FromJson(File.ReadAllText(provider.GetRequiredService<IOptions<ChainOptions>>().Value.ManifestPath!)));
 
         services.AddStartupCheck(ChainOptions.RpcUrlSetting, async (provider, cancellationToken) =>
             await provider.GetRequiredService<EthereumRpcClient>().GetChainIdAsync(cancellationToken));
+        services.AddStartupCheck(ChainOptions.ManifestPathSetting, async (provider, cancellationToken) =>
+        {
+            var path = provider.GetRequiredService<IOptions<ChainOptions>>().Value.ManifestPath!;
+            var manifest = await DeploymentManifest.LoadAsync(path, cancellationToken);
+            try
+            {
+                await ContractDeployer.VerifyAsync(provider.GetRequiredService<EthereumRpcClient>(), manifest, cancellationToken);
+            }
+            catch (DeploymentMismatchException mismatch)
+            {
+                throw new InvalidOperationException($"{path}: {mismatch.Message}", mismatch);
+            }
+        });
+
+        services.AddSingleton<ChainIndexer>();
+        services.AddHostedService<ChainIndexerService>();
         return services;
     }
 }

@@ -17,8 +17,8 @@ public static class JobsSetup
     public static IServiceCollection AddPortalJobs(this IServiceCollection services)
     {
         // The portal only enqueues; workers run the jobs. So: storage and client, no Hangfire server here.
-        services.AddHangfire((provider, configuration) =>
-            configuration.UsePortalStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddHangfire(configuration => configuration.UsePortalDefaults());
         return services;
     }
 

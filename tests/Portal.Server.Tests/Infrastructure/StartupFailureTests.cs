@@ -4,7 +4,7 @@ using Heurist.Testing;
 namespace Heurist.Portal.Server.Tests.Infrastructure;
 
 /// <summary>A bad setting stops the real host with one line on stderr that names it, and no stack trace.</summary>
-public sealed class StartupFailureTests(PostgresFixture postgres, AnvilFixture anvil)
+public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainFixture chain)
 {
     [Fact]
     public async Task An_unreachable_chain_rpc_stops_the_portal_naming_Chain_RpcUrl()
@@ -20,7 +20,7 @@ public sealed class StartupFailureTests(PostgresFixture postgres, AnvilFixture a
     [Fact]
     public async Task A_malformed_connection_string_stops_the_portal_naming_it()
     {
-        var (exitCode, errors) = await RunPortalAsync("this is not a connection string", anvil.RpcUrl.ToString());
+        var (exitCode, errors) = await RunPortalAsync("this is not a connection string", chain.RpcUrl.ToString());
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(errors);
@@ -45,7 +45,45 @@ public sealed class StartupFailureTests(PostgresFixture postgres, AnvilFixture a
         Assert.StartsWith($"error: ConnectionStrings:Portal: cannot connect to PostgreSQL at 127.0.0.1:{port}", line, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string[] Errors)> RunPortalAsync(string connectionString, string rpcUrl)
+    [Fact]
+    public async Task A_missing_manifest_stops_the_portal_naming_Chain_ManifestPath()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-manifest-{Guid.NewGuid():N}.json");
+        var (exitCode, errors) = await RunPortalAsync(await postgres.CreateMigratedDatabaseAsync("nomanifest"), chain.RpcUrl.ToString(), missing);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Chain:ManifestPath: no deployment manifest at {missing}", Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task A_manifest_for_another_chain_stops_the_portal_naming_both_chain_ids()
+    {
+        var manifest = await WriteManifestAsync(chain.Manifest with { ChainId = 1 });
+        var (exitCode, errors) = await RunPortalAsync(await postgres.CreateMigratedDatabaseAsync("wrongchain"), chain.RpcUrl.ToString(), manifest);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Chain:ManifestPath: {manifest}: the manifest is for chain 1, but {chain.RpcUrl} serves chain 31337", Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task A_contract_address_without_code_stops_the_portal_naming_the_contract()
+    {
+        const string empty = "0x000000000000000000000000000000000000dEaD";
+        var manifest = await WriteManifestAsync(chain.Manifest with { Contracts = chain.Manifest.Contracts with { ImaginariesNft = empty } });
+        var (exitCode, errors) = await RunPortalAsync(await postgres.CreateMigratedDatabaseAsync("nocode"), chain.RpcUrl.ToString(), manifest);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Chain:ManifestPath: {manifest}: ImaginariesNft at {empty} has no code on chain 31337", Assert.Single(errors));
+    }
+
+    private static async Task<string> WriteManifestAsync(Heurist.Contracts.Deployment.DeploymentManifest manifest)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"heurist-manifest-{Guid.NewGuid():N}.json");
+        await manifest.SaveAsync(path);
+        return path;
+    }
+
+    private async Task<(int ExitCode, string[] Errors)> RunPortalAsync(string connectionString, string rpcUrl, string? manifestPath = null)
     {
         await using var portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"),
             ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
@@ -53,6 +91,7 @@ public sealed class StartupFailureTests(PostgresFixture postgres, AnvilFixture a
             {
                 ["ConnectionStrings__Portal"] = connectionString,
                 ["Chain__RpcUrl"] = rpcUrl,
+                ["Chain__ManifestPath"] = manifestPath ?? chain.ManifestPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             }, echo: false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -20,6 +20,7 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
             .Any(w => w.MinerId == minerId), worker, ct);
 
         using var created = await client.PostAsJsonAsync("/api/network/probes", new StartProbeRequest("roundtrip"), ct);
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(ct));
         var probe = (await created.Content.ReadFromJsonAsync<ProbeStatus>(ct))!;
         await WaitUntilAsync(async () => (await client.GetFromJsonAsync<ProbeStatus>($"/api/network/probes/{probe.Id}", ct))!.IsCompleted, worker, ct);
 
