@@ -1,0 +1,157 @@
+using Heurist.Protocol.Models;
+
+namespace Heurist.Protocol.Jobs;
+
+/// <summary>What a creator asks for: one image from one model. Null seed, size, steps, guidance or scheduler take the model's defaults.</summary>
+public sealed record ImageJobSpec
+{
+    public string? Prompt { get; init; }
+
+    public string? NegativePrompt { get; init; }
+
+    public string? ModelId { get; init; }
+
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
+
+    public int? Steps { get; init; }
+
+    public double? Guidance { get; init; }
+
+    /// <summary>The noise seed; the same spec, seed and model give the same image. Null picks a random one.</summary>
+    public ulong? Seed { get; init; }
+
+    public string? Scheduler { get; init; }
+}
+
+/// <summary>A spec with every default filled in, ready to run.</summary>
+public sealed record ResolvedImageJob(
+    string Prompt,
+    string NegativePrompt,
+    string ModelId,
+    int Width,
+    int Height,
+    int Steps,
+    double Guidance,
+    ulong Seed,
+    string Scheduler);
+
+/// <summary>The job limits the real miners use, and the check of a spec against them and the catalog.</summary>
+public static class ImageJobRules
+{
+    public const int MaxPromptLength = 2000;
+
+    public const int MaxSide = 2048;
+
+    public const int MinSteps = 1;
+
+    public const int MaxSteps = 50;
+
+    public const double MinGuidance = 0;
+
+    public const double MaxGuidance = 20;
+
+    /// <summary>The schedulers each pipeline can run.</summary>
+    public static IReadOnlyList<string> SchedulersFor(PipelineKind pipeline) => pipeline == PipelineKind.Flux
+        ? ["flow-match-euler"]
+        : ["euler", "euler-ancestral", "ddim", "lcm"];
+
+    /// <summary>Errors by field name (the JSON names: "prompt", "width", …); empty when the spec is valid.</summary>
+    public static Dictionary<string, string[]> Validate(ImageJobSpec? spec, ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (spec is null)
+        {
+            errors["body"] = ["A JSON body with at least \"prompt\" and \"modelId\" is required."];
+            return errors;
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Prompt))
+        {
+            errors["prompt"] = ["prompt is required."];
+        }
+        else if (spec.Prompt.Length > MaxPromptLength)
+        {
+            errors["prompt"] = [$"prompt must be at most {MaxPromptLength} characters (it has {spec.Prompt.Length})."];
+        }
+        if (spec.NegativePrompt is { Length: > MaxPromptLength })
+        {
+            errors["negativePrompt"] = [$"negativePrompt must be at most {MaxPromptLength} characters (it has {spec.NegativePrompt.Length})."];
+        }
+
+        var model = catalog.FindImageModel(spec.ModelId);
+        if (model is null)
+        {
+            errors["modelId"] = [string.IsNullOrWhiteSpace(spec.ModelId)
+                ? $"modelId is required: one of {string.Join(", ", catalog.Image.Select(m => m.Id))}."
+                : $"modelId '{spec.ModelId}' is not in the catalog: use one of {string.Join(", ", catalog.Image.Select(m => m.Id))}."];
+        }
+
+        CheckSide("width", spec.Width, model?.MinWidth, model?.MaxWidth, errors);
+        CheckSide("height", spec.Height, model?.MinHeight, model?.MaxHeight, errors);
+
+        if (spec.Steps is { } steps && steps is < MinSteps or > MaxSteps)
+        {
+            errors["steps"] = [$"steps must be between {MinSteps} and {MaxSteps} (got {steps})."];
+        }
+        if (spec.Guidance is { } guidance && (double.IsNaN(guidance) || guidance is < MinGuidance or > MaxGuidance))
+        {
+            errors["guidance"] = [$"guidance must be between {MinGuidance} and {MaxGuidance} (got {guidance})."];
+        }
+        if (spec.Scheduler is { } scheduler && model is not null && !SchedulersFor(model.Pipeline).Contains(scheduler))
+        {
+            errors["scheduler"] = [$"scheduler '{scheduler}' does not run {model.Id}: use one of {string.Join(", ", SchedulersFor(model.Pipeline))}."];
+        }
+        return errors;
+    }
+
+    /// <summary>Fills the model's defaults into a valid spec; a missing seed comes from <paramref name="random"/>.</summary>
+    public static ResolvedImageJob Resolve(ImageJobSpec spec, ModelCatalog catalog, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(random);
+        var errors = Validate(spec, catalog);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"The spec is invalid: {string.Join(" ", errors.Values.SelectMany(e => e))}", nameof(spec));
+        }
+        var model = catalog.FindImageModel(spec.ModelId)!;
+        return new ResolvedImageJob(
+            spec.Prompt!.Trim(),
+            spec.NegativePrompt?.Trim() ?? "",
+            model.Id,
+            spec.Width ?? model.DefaultWidth,
+            spec.Height ?? model.DefaultHeight,
+            spec.Steps ?? model.DefaultSteps,
+            spec.Guidance ?? model.DefaultGuidance,
+            spec.Seed ?? (ulong)random.NextInt64(0, long.MaxValue),
+            spec.Scheduler ?? model.DefaultScheduler);
+    }
+
+    private static void CheckSide(string field, int? value, int? min, int? max, Dictionary<string, string[]> errors)
+    {
+        if (value is not { } side)
+        {
+            return;
+        }
+        if (side % 8 != 0)
+        {
+            errors[field] = [$"{field} must be a multiple of 8 (got {side})."];
+        }
+        else if (side > MaxSide)
+        {
+            errors[field] = [$"{field} must be at most {MaxSide} (got {side})."];
+        }
+        else if (min is { } lowest && max is { } highest && (side < lowest || side > highest))
+        {
+            errors[field] = [$"{field} must be between {lowest} and {highest} for this model (got {side})."];
+        }
+        else if (side <= 0)
+        {
+            errors[field] = [$"{field} must be positive (got {side})."];
+        }
+    }
+}
