@@ -55,6 +55,11 @@ public sealed record MintAuthorization(EthereumAddress To, byte[] ImageHash, str
         {
             throw new AuthorizationReplayedException(ImageHash);
         }
+        // EthereumSignature also reads v as 0 or 1, but the contract's ECDSA.tryRecover takes only 27 and 28.
+        if (signature.Length == 65 && signature[64] is not (27 or 28))
+        {
+            throw new InvalidSignatureException($"The contract accepts a signature's v as 27 or 28 only, got {signature[64]}.");
+        }
         var recovered = Signer.Recover(Hash(chainId, nft), EthereumSignature.Parse(signature));
         if (recovered != studioSigner)
         {

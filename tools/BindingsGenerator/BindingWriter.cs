@@ -113,7 +113,9 @@ public static class BindingWriter
             var isView = function.StateMutability is "view" or "pure";
 
             _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Encodes a call to <c>{signature}</c>.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public static byte[] Encode{method}({parameterList})\n        => Artifact.Abi.Function(\"{signature}\").EncodeCall({args});\n");
+            // The arguments go in an explicit array: a lone tuple or array argument is itself an object?[], which C# would
+            // otherwise pass as the whole params array instead of as its first element.
+            _code.Append(CultureInfo.InvariantCulture, $"    public static byte[] Encode{method}({parameterList})\n        => Artifact.Abi.Function(\"{signature}\").EncodeCall([{args}]);\n");
 
             if (isView)
             {

@@ -26,7 +26,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>addStake(uint32)</c>.</summary>
     public static byte[] EncodeAddStake(uint unstakeDelaySec)
-        => Artifact.Abi.Function("addStake(uint32)").EncodeCall((BigInteger)unstakeDelaySec);
+        => Artifact.Abi.Function("addStake(uint32)").EncodeCall([(BigInteger)unstakeDelaySec]);
 
     /// <summary>Sends a transaction calling <c>addStake(uint32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> AddStakeAsync(TransactionSender sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -34,7 +34,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
     public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall(account);
+        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
     public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>delegateAndRevert(address,bytes)</c>.</summary>
     public static byte[] EncodeDelegateAndRevert(EthereumAddress target, byte[] data)
-        => Artifact.Abi.Function("delegateAndRevert(address,bytes)").EncodeCall(target, data);
+        => Artifact.Abi.Function("delegateAndRevert(address,bytes)").EncodeCall([target, data]);
 
     /// <summary>Sends a transaction calling <c>delegateAndRevert(address,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> DelegateAndRevertAsync(TransactionSender sender, EthereumAddress target, byte[] data, CancellationToken cancellationToken = default)
@@ -53,7 +53,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>depositTo(address)</c>.</summary>
     public static byte[] EncodeDepositTo(EthereumAddress account)
-        => Artifact.Abi.Function("depositTo(address)").EncodeCall(account);
+        => Artifact.Abi.Function("depositTo(address)").EncodeCall([account]);
 
     /// <summary>Sends a transaction calling <c>depositTo(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> DepositToAsync(TransactionSender sender, EthereumAddress account, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -61,7 +61,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>eip712Domain()</c>.</summary>
     public static byte[] EncodeEip712Domain()
-        => Artifact.Abi.Function("eip712Domain()").EncodeCall();
+        => Artifact.Abi.Function("eip712Domain()").EncodeCall([]);
 
     /// <summary>What <c>eip712Domain()</c> returns.</summary>
     public sealed record Eip712DomainResult(byte[] Fields, string Name, string Version, BigInteger ChainId, EthereumAddress VerifyingContract, byte[] Salt, IReadOnlyList<BigInteger> Extensions);
@@ -75,7 +75,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getDepositInfo(address)</c>.</summary>
     public static byte[] EncodeGetDepositInfo(EthereumAddress account)
-        => Artifact.Abi.Function("getDepositInfo(address)").EncodeCall(account);
+        => Artifact.Abi.Function("getDepositInfo(address)").EncodeCall([account]);
 
     /// <summary>Reads <c>getDepositInfo(address)</c>.</summary>
     public async Task<DepositInfo> GetDepositInfoAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -86,7 +86,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getDomainSeparatorV4()</c>.</summary>
     public static byte[] EncodeGetDomainSeparatorV4()
-        => Artifact.Abi.Function("getDomainSeparatorV4()").EncodeCall();
+        => Artifact.Abi.Function("getDomainSeparatorV4()").EncodeCall([]);
 
     /// <summary>Reads <c>getDomainSeparatorV4()</c>.</summary>
     public async Task<byte[]> GetDomainSeparatorV4Async(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -97,7 +97,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getNonce(address,uint192)</c>.</summary>
     public static byte[] EncodeGetNonce(EthereumAddress sender2, BigInteger key)
-        => Artifact.Abi.Function("getNonce(address,uint192)").EncodeCall(sender2, key);
+        => Artifact.Abi.Function("getNonce(address,uint192)").EncodeCall([sender2, key]);
 
     /// <summary>Reads <c>getNonce(address,uint192)</c>.</summary>
     public async Task<BigInteger> GetNonceAsync(EthereumAddress sender2, BigInteger key, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -108,7 +108,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getPackedUserOpTypeHash()</c>.</summary>
     public static byte[] EncodeGetPackedUserOpTypeHash()
-        => Artifact.Abi.Function("getPackedUserOpTypeHash()").EncodeCall();
+        => Artifact.Abi.Function("getPackedUserOpTypeHash()").EncodeCall([]);
 
     /// <summary>Reads <c>getPackedUserOpTypeHash()</c>.</summary>
     public async Task<byte[]> GetPackedUserOpTypeHashAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -119,7 +119,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getSenderAddress(bytes)</c>.</summary>
     public static byte[] EncodeGetSenderAddress(byte[] initCode)
-        => Artifact.Abi.Function("getSenderAddress(bytes)").EncodeCall(initCode);
+        => Artifact.Abi.Function("getSenderAddress(bytes)").EncodeCall([initCode]);
 
     /// <summary>Sends a transaction calling <c>getSenderAddress(bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> GetSenderAddressAsync(TransactionSender sender, byte[] initCode, CancellationToken cancellationToken = default)
@@ -127,7 +127,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))</c>.</summary>
     public static byte[] EncodeGetUserOpHash(PackedUserOperation userOp)
-        => Artifact.Abi.Function("getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))").EncodeCall(userOp.ToAbi());
+        => Artifact.Abi.Function("getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))").EncodeCall([userOp.ToAbi()]);
 
     /// <summary>Reads <c>getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))</c>.</summary>
     public async Task<byte[]> GetUserOpHashAsync(PackedUserOperation userOp, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -138,7 +138,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)</c>.</summary>
     public static byte[] EncodeHandleAggregatedOps(IReadOnlyList<UserOpsPerAggregator> opsPerAggregator, EthereumAddress beneficiary)
-        => Artifact.Abi.Function("handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)").EncodeCall(opsPerAggregator.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary);
+        => Artifact.Abi.Function("handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)").EncodeCall([opsPerAggregator.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary]);
 
     /// <summary>Sends a transaction calling <c>handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> HandleAggregatedOpsAsync(TransactionSender sender, IReadOnlyList<UserOpsPerAggregator> opsPerAggregator, EthereumAddress beneficiary, CancellationToken cancellationToken = default)
@@ -146,7 +146,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)</c>.</summary>
     public static byte[] EncodeHandleOps(IReadOnlyList<PackedUserOperation> ops, EthereumAddress beneficiary)
-        => Artifact.Abi.Function("handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)").EncodeCall(ops.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary);
+        => Artifact.Abi.Function("handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)").EncodeCall([ops.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary]);
 
     /// <summary>Sends a transaction calling <c>handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> HandleOpsAsync(TransactionSender sender, IReadOnlyList<PackedUserOperation> ops, EthereumAddress beneficiary, CancellationToken cancellationToken = default)
@@ -154,7 +154,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>incrementNonce(uint192)</c>.</summary>
     public static byte[] EncodeIncrementNonce(BigInteger key)
-        => Artifact.Abi.Function("incrementNonce(uint192)").EncodeCall(key);
+        => Artifact.Abi.Function("incrementNonce(uint192)").EncodeCall([key]);
 
     /// <summary>Sends a transaction calling <c>incrementNonce(uint192)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> IncrementNonceAsync(TransactionSender sender, BigInteger key, CancellationToken cancellationToken = default)
@@ -162,7 +162,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)</c>.</summary>
     public static byte[] EncodeInnerHandleOp(byte[] callData, UserOpInfo opInfo, byte[] context)
-        => Artifact.Abi.Function("innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)").EncodeCall(callData, opInfo.ToAbi(), context);
+        => Artifact.Abi.Function("innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)").EncodeCall([callData, opInfo.ToAbi(), context]);
 
     /// <summary>Sends a transaction calling <c>innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> InnerHandleOpAsync(TransactionSender sender, byte[] callData, UserOpInfo opInfo, byte[] context, CancellationToken cancellationToken = default)
@@ -170,7 +170,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>nonceSequenceNumber(address,uint192)</c>.</summary>
     public static byte[] EncodeNonceSequenceNumber(EthereumAddress arg0, BigInteger arg1)
-        => Artifact.Abi.Function("nonceSequenceNumber(address,uint192)").EncodeCall(arg0, arg1);
+        => Artifact.Abi.Function("nonceSequenceNumber(address,uint192)").EncodeCall([arg0, arg1]);
 
     /// <summary>Reads <c>nonceSequenceNumber(address,uint192)</c>.</summary>
     public async Task<BigInteger> NonceSequenceNumberAsync(EthereumAddress arg0, BigInteger arg1, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -181,7 +181,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>senderCreator()</c>.</summary>
     public static byte[] EncodeSenderCreator()
-        => Artifact.Abi.Function("senderCreator()").EncodeCall();
+        => Artifact.Abi.Function("senderCreator()").EncodeCall([]);
 
     /// <summary>Reads <c>senderCreator()</c>.</summary>
     public async Task<EthereumAddress> SenderCreatorAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -192,7 +192,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
     public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall(interfaceId);
+        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
     public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -203,7 +203,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>unlockStake()</c>.</summary>
     public static byte[] EncodeUnlockStake()
-        => Artifact.Abi.Function("unlockStake()").EncodeCall();
+        => Artifact.Abi.Function("unlockStake()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>unlockStake()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> UnlockStakeAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -211,7 +211,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>withdrawStake(address)</c>.</summary>
     public static byte[] EncodeWithdrawStake(EthereumAddress withdrawAddress)
-        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall(withdrawAddress);
+        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall([withdrawAddress]);
 
     /// <summary>Sends a transaction calling <c>withdrawStake(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawStakeAsync(TransactionSender sender, EthereumAddress withdrawAddress, CancellationToken cancellationToken = default)
@@ -219,7 +219,7 @@ public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAd
 
     /// <summary>Encodes a call to <c>withdrawTo(address,uint256)</c>.</summary>
     public static byte[] EncodeWithdrawTo(EthereumAddress withdrawAddress, BigInteger withdrawAmount)
-        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall(withdrawAddress, withdrawAmount);
+        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall([withdrawAddress, withdrawAmount]);
 
     /// <summary>Sends a transaction calling <c>withdrawTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger withdrawAmount, CancellationToken cancellationToken = default)

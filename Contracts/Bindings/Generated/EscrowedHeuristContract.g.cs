@@ -26,7 +26,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>VESTING_DURATION()</c>.</summary>
     public static byte[] EncodeVestingDuration()
-        => Artifact.Abi.Function("VESTING_DURATION()").EncodeCall();
+        => Artifact.Abi.Function("VESTING_DURATION()").EncodeCall([]);
 
     /// <summary>Reads <c>VESTING_DURATION()</c>.</summary>
     public async Task<BigInteger> VestingDurationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>allowance(address,address)</c>.</summary>
     public static byte[] EncodeAllowance(EthereumAddress owner, EthereumAddress spender)
-        => Artifact.Abi.Function("allowance(address,address)").EncodeCall(owner, spender);
+        => Artifact.Abi.Function("allowance(address,address)").EncodeCall([owner, spender]);
 
     /// <summary>Reads <c>allowance(address,address)</c>.</summary>
     public async Task<BigInteger> AllowanceAsync(EthereumAddress owner, EthereumAddress spender, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -48,7 +48,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
     public static byte[] EncodeApprove(EthereumAddress spender, BigInteger @value)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall(spender, @value);
+        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([spender, @value]);
 
     /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress spender, BigInteger @value, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
     public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall(account);
+        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
     public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -67,7 +67,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>claimVested(uint256)</c>.</summary>
     public static byte[] EncodeClaimVested(BigInteger positionId)
-        => Artifact.Abi.Function("claimVested(uint256)").EncodeCall(positionId);
+        => Artifact.Abi.Function("claimVested(uint256)").EncodeCall([positionId]);
 
     /// <summary>Sends a transaction calling <c>claimVested(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ClaimVestedAsync(TransactionSender sender, BigInteger positionId, CancellationToken cancellationToken = default)
@@ -75,7 +75,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>claimable(address,uint256)</c>.</summary>
     public static byte[] EncodeClaimable(EthereumAddress holder, BigInteger positionId)
-        => Artifact.Abi.Function("claimable(address,uint256)").EncodeCall(holder, positionId);
+        => Artifact.Abi.Function("claimable(address,uint256)").EncodeCall([holder, positionId]);
 
     /// <summary>Reads <c>claimable(address,uint256)</c>.</summary>
     public async Task<BigInteger> ClaimableAsync(EthereumAddress holder, BigInteger positionId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -86,7 +86,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>decimals()</c>.</summary>
     public static byte[] EncodeDecimals()
-        => Artifact.Abi.Function("decimals()").EncodeCall();
+        => Artifact.Abi.Function("decimals()").EncodeCall([]);
 
     /// <summary>Reads <c>decimals()</c>.</summary>
     public async Task<byte> DecimalsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -97,7 +97,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>deposit(address,uint256)</c>.</summary>
     public static byte[] EncodeDeposit(EthereumAddress to, BigInteger amount)
-        => Artifact.Abi.Function("deposit(address,uint256)").EncodeCall(to, amount);
+        => Artifact.Abi.Function("deposit(address,uint256)").EncodeCall([to, amount]);
 
     /// <summary>Sends a transaction calling <c>deposit(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> DepositAsync(TransactionSender sender, EthereumAddress to, BigInteger amount, CancellationToken cancellationToken = default)
@@ -105,7 +105,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>heu()</c>.</summary>
     public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall();
+        => Artifact.Abi.Function("heu()").EncodeCall([]);
 
     /// <summary>Reads <c>heu()</c>.</summary>
     public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -116,7 +116,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>isProtocolContract(address)</c>.</summary>
     public static byte[] EncodeIsProtocolContract(EthereumAddress account)
-        => Artifact.Abi.Function("isProtocolContract(address)").EncodeCall(account);
+        => Artifact.Abi.Function("isProtocolContract(address)").EncodeCall([account]);
 
     /// <summary>Reads <c>isProtocolContract(address)</c>.</summary>
     public async Task<bool> IsProtocolContractAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -127,7 +127,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>name()</c>.</summary>
     public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall();
+        => Artifact.Abi.Function("name()").EncodeCall([]);
 
     /// <summary>Reads <c>name()</c>.</summary>
     public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -138,7 +138,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -149,7 +149,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
     public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall();
+        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -157,7 +157,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>setProtocolContract(address,bool)</c>.</summary>
     public static byte[] EncodeSetProtocolContract(EthereumAddress account, bool allowed)
-        => Artifact.Abi.Function("setProtocolContract(address,bool)").EncodeCall(account, allowed);
+        => Artifact.Abi.Function("setProtocolContract(address,bool)").EncodeCall([account, allowed]);
 
     /// <summary>Sends a transaction calling <c>setProtocolContract(address,bool)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetProtocolContractAsync(TransactionSender sender, EthereumAddress account, bool allowed, CancellationToken cancellationToken = default)
@@ -165,7 +165,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>symbol()</c>.</summary>
     public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall();
+        => Artifact.Abi.Function("symbol()").EncodeCall([]);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
     public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -176,7 +176,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>totalSupply()</c>.</summary>
     public static byte[] EncodeTotalSupply()
-        => Artifact.Abi.Function("totalSupply()").EncodeCall();
+        => Artifact.Abi.Function("totalSupply()").EncodeCall([]);
 
     /// <summary>Reads <c>totalSupply()</c>.</summary>
     public async Task<BigInteger> TotalSupplyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -187,7 +187,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>transfer(address,uint256)</c>.</summary>
     public static byte[] EncodeTransfer(EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall(to, @value);
+        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall([to, @value]);
 
     /// <summary>Sends a transaction calling <c>transfer(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferAsync(TransactionSender sender, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
@@ -195,7 +195,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
     public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall(from, to, @value);
+        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, @value]);
 
     /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
@@ -203,7 +203,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
     public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall(newOwner);
+        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
 
     /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
@@ -211,7 +211,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>vest(uint256)</c>.</summary>
     public static byte[] EncodeVest(BigInteger amount)
-        => Artifact.Abi.Function("vest(uint256)").EncodeCall(amount);
+        => Artifact.Abi.Function("vest(uint256)").EncodeCall([amount]);
 
     /// <summary>Sends a transaction calling <c>vest(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> VestAsync(TransactionSender sender, BigInteger amount, CancellationToken cancellationToken = default)
@@ -219,7 +219,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>vestingCount(address)</c>.</summary>
     public static byte[] EncodeVestingCount(EthereumAddress holder)
-        => Artifact.Abi.Function("vestingCount(address)").EncodeCall(holder);
+        => Artifact.Abi.Function("vestingCount(address)").EncodeCall([holder]);
 
     /// <summary>Reads <c>vestingCount(address)</c>.</summary>
     public async Task<BigInteger> VestingCountAsync(EthereumAddress holder, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -230,7 +230,7 @@ public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, Ether
 
     /// <summary>Encodes a call to <c>vestingPosition(address,uint256)</c>.</summary>
     public static byte[] EncodeVestingPosition(EthereumAddress holder, BigInteger positionId)
-        => Artifact.Abi.Function("vestingPosition(address,uint256)").EncodeCall(holder, positionId);
+        => Artifact.Abi.Function("vestingPosition(address,uint256)").EncodeCall([holder, positionId]);
 
     /// <summary>What <c>vestingPosition(address,uint256)</c> returns.</summary>
     public sealed record VestingPositionResult(BigInteger Amount, BigInteger Claimed, ulong Start, ulong End);

@@ -26,7 +26,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>acceptOwnership()</c>.</summary>
     public static byte[] EncodeAcceptOwnership()
-        => Artifact.Abi.Function("acceptOwnership()").EncodeCall();
+        => Artifact.Abi.Function("acceptOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>acceptOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> AcceptOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -34,7 +34,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>addStake(uint32)</c>.</summary>
     public static byte[] EncodeAddStake(uint unstakeDelaySec)
-        => Artifact.Abi.Function("addStake(uint32)").EncodeCall((BigInteger)unstakeDelaySec);
+        => Artifact.Abi.Function("addStake(uint32)").EncodeCall([(BigInteger)unstakeDelaySec]);
 
     /// <summary>Sends a transaction calling <c>addStake(uint32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> AddStakeAsync(TransactionSender sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -42,7 +42,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>deposit()</c>.</summary>
     public static byte[] EncodeDeposit()
-        => Artifact.Abi.Function("deposit()").EncodeCall();
+        => Artifact.Abi.Function("deposit()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>deposit()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> DepositAsync(TransactionSender sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -50,7 +50,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>entryPoint()</c>.</summary>
     public static byte[] EncodeEntryPoint()
-        => Artifact.Abi.Function("entryPoint()").EncodeCall();
+        => Artifact.Abi.Function("entryPoint()").EncodeCall([]);
 
     /// <summary>Reads <c>entryPoint()</c>.</summary>
     public async Task<EthereumAddress> EntryPointAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -61,7 +61,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>getDeposit()</c>.</summary>
     public static byte[] EncodeGetDeposit()
-        => Artifact.Abi.Function("getDeposit()").EncodeCall();
+        => Artifact.Abi.Function("getDeposit()").EncodeCall([]);
 
     /// <summary>Reads <c>getDeposit()</c>.</summary>
     public async Task<BigInteger> GetDepositAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)</c>.</summary>
     public static byte[] EncodeGetHash(PackedUserOperation userOp, ulong validUntil, ulong validAfter)
-        => Artifact.Abi.Function("getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)").EncodeCall(userOp.ToAbi(), (BigInteger)validUntil, (BigInteger)validAfter);
+        => Artifact.Abi.Function("getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)").EncodeCall([userOp.ToAbi(), (BigInteger)validUntil, (BigInteger)validAfter]);
 
     /// <summary>Reads <c>getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)</c>.</summary>
     public async Task<byte[]> GetHashAsync(PackedUserOperation userOp, ulong validUntil, ulong validAfter, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -83,7 +83,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>nft()</c>.</summary>
     public static byte[] EncodeNft()
-        => Artifact.Abi.Function("nft()").EncodeCall();
+        => Artifact.Abi.Function("nft()").EncodeCall([]);
 
     /// <summary>Reads <c>nft()</c>.</summary>
     public async Task<EthereumAddress> NftAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -94,7 +94,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -105,7 +105,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>pendingOwner()</c>.</summary>
     public static byte[] EncodePendingOwner()
-        => Artifact.Abi.Function("pendingOwner()").EncodeCall();
+        => Artifact.Abi.Function("pendingOwner()").EncodeCall([]);
 
     /// <summary>Reads <c>pendingOwner()</c>.</summary>
     public async Task<EthereumAddress> PendingOwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -116,7 +116,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>postOp(uint8,bytes,uint256,uint256)</c>.</summary>
     public static byte[] EncodePostOp(byte mode, byte[] context, BigInteger actualGasCost, BigInteger actualUserOpFeePerGas)
-        => Artifact.Abi.Function("postOp(uint8,bytes,uint256,uint256)").EncodeCall((BigInteger)mode, context, actualGasCost, actualUserOpFeePerGas);
+        => Artifact.Abi.Function("postOp(uint8,bytes,uint256,uint256)").EncodeCall([(BigInteger)mode, context, actualGasCost, actualUserOpFeePerGas]);
 
     /// <summary>Sends a transaction calling <c>postOp(uint8,bytes,uint256,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> PostOpAsync(TransactionSender sender, byte mode, byte[] context, BigInteger actualGasCost, BigInteger actualUserOpFeePerGas, CancellationToken cancellationToken = default)
@@ -124,7 +124,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
     public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall();
+        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -132,7 +132,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>setSponsorSigner(address)</c>.</summary>
     public static byte[] EncodeSetSponsorSigner(EthereumAddress signer)
-        => Artifact.Abi.Function("setSponsorSigner(address)").EncodeCall(signer);
+        => Artifact.Abi.Function("setSponsorSigner(address)").EncodeCall([signer]);
 
     /// <summary>Sends a transaction calling <c>setSponsorSigner(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetSponsorSignerAsync(TransactionSender sender, EthereumAddress signer, CancellationToken cancellationToken = default)
@@ -140,7 +140,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>sponsorSigner()</c>.</summary>
     public static byte[] EncodeSponsorSigner()
-        => Artifact.Abi.Function("sponsorSigner()").EncodeCall();
+        => Artifact.Abi.Function("sponsorSigner()").EncodeCall([]);
 
     /// <summary>Reads <c>sponsorSigner()</c>.</summary>
     public async Task<EthereumAddress> SponsorSignerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -151,7 +151,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
     public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall(newOwner);
+        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
 
     /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
@@ -159,7 +159,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>unlockStake()</c>.</summary>
     public static byte[] EncodeUnlockStake()
-        => Artifact.Abi.Function("unlockStake()").EncodeCall();
+        => Artifact.Abi.Function("unlockStake()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>unlockStake()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> UnlockStakeAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -167,7 +167,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c>.</summary>
     public static byte[] EncodeValidatePaymasterUserOp(PackedUserOperation userOp, byte[] userOpHash, BigInteger maxCost)
-        => Artifact.Abi.Function("validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall(userOp.ToAbi(), userOpHash, maxCost);
+        => Artifact.Abi.Function("validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall([userOp.ToAbi(), userOpHash, maxCost]);
 
     /// <summary>Sends a transaction calling <c>validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ValidatePaymasterUserOpAsync(TransactionSender sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger maxCost, CancellationToken cancellationToken = default)
@@ -175,7 +175,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>withdrawStake(address)</c>.</summary>
     public static byte[] EncodeWithdrawStake(EthereumAddress withdrawAddress)
-        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall(withdrawAddress);
+        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall([withdrawAddress]);
 
     /// <summary>Sends a transaction calling <c>withdrawStake(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawStakeAsync(TransactionSender sender, EthereumAddress withdrawAddress, CancellationToken cancellationToken = default)
@@ -183,7 +183,7 @@ public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, Ethe
 
     /// <summary>Encodes a call to <c>withdrawTo(address,uint256)</c>.</summary>
     public static byte[] EncodeWithdrawTo(EthereumAddress withdrawAddress, BigInteger amount)
-        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall(withdrawAddress, amount);
+        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall([withdrawAddress, amount]);
 
     /// <summary>Sends a transaction calling <c>withdrawTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>allowance(address,address)</c>.</summary>
     public static byte[] EncodeAllowance(EthereumAddress owner, EthereumAddress spender)
-        => Artifact.Abi.Function("allowance(address,address)").EncodeCall(owner, spender);
+        => Artifact.Abi.Function("allowance(address,address)").EncodeCall([owner, spender]);
 
     /// <summary>Reads <c>allowance(address,address)</c>.</summary>
     public async Task<BigInteger> AllowanceAsync(EthereumAddress owner, EthereumAddress spender, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
     public static byte[] EncodeApprove(EthereumAddress spender, BigInteger @value)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall(spender, @value);
+        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([spender, @value]);
 
     /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress spender, BigInteger @value, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
     public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall(account);
+        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
     public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>burn(uint256)</c>.</summary>
     public static byte[] EncodeBurn(BigInteger @value)
-        => Artifact.Abi.Function("burn(uint256)").EncodeCall(@value);
+        => Artifact.Abi.Function("burn(uint256)").EncodeCall([@value]);
 
     /// <summary>Sends a transaction calling <c>burn(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> BurnAsync(TransactionSender sender, BigInteger @value, CancellationToken cancellationToken = default)
@@ -64,7 +64,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>burnFrom(address,uint256)</c>.</summary>
     public static byte[] EncodeBurnFrom(EthereumAddress account, BigInteger @value)
-        => Artifact.Abi.Function("burnFrom(address,uint256)").EncodeCall(account, @value);
+        => Artifact.Abi.Function("burnFrom(address,uint256)").EncodeCall([account, @value]);
 
     /// <summary>Sends a transaction calling <c>burnFrom(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> BurnFromAsync(TransactionSender sender, EthereumAddress account, BigInteger @value, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>cap()</c>.</summary>
     public static byte[] EncodeCap()
-        => Artifact.Abi.Function("cap()").EncodeCall();
+        => Artifact.Abi.Function("cap()").EncodeCall([]);
 
     /// <summary>Reads <c>cap()</c>.</summary>
     public async Task<BigInteger> CapAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -83,7 +83,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>decimals()</c>.</summary>
     public static byte[] EncodeDecimals()
-        => Artifact.Abi.Function("decimals()").EncodeCall();
+        => Artifact.Abi.Function("decimals()").EncodeCall([]);
 
     /// <summary>Reads <c>decimals()</c>.</summary>
     public async Task<byte> DecimalsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -94,7 +94,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>mint(address,uint256)</c>.</summary>
     public static byte[] EncodeMint(EthereumAddress to, BigInteger amount)
-        => Artifact.Abi.Function("mint(address,uint256)").EncodeCall(to, amount);
+        => Artifact.Abi.Function("mint(address,uint256)").EncodeCall([to, amount]);
 
     /// <summary>Sends a transaction calling <c>mint(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> MintAsync(TransactionSender sender, EthereumAddress to, BigInteger amount, CancellationToken cancellationToken = default)
@@ -102,7 +102,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>minter()</c>.</summary>
     public static byte[] EncodeMinter()
-        => Artifact.Abi.Function("minter()").EncodeCall();
+        => Artifact.Abi.Function("minter()").EncodeCall([]);
 
     /// <summary>Reads <c>minter()</c>.</summary>
     public async Task<EthereumAddress> MinterAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -113,7 +113,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>name()</c>.</summary>
     public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall();
+        => Artifact.Abi.Function("name()").EncodeCall([]);
 
     /// <summary>Reads <c>name()</c>.</summary>
     public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -124,7 +124,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -135,7 +135,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
     public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall();
+        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -143,7 +143,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>setMinter(address)</c>.</summary>
     public static byte[] EncodeSetMinter(EthereumAddress minter)
-        => Artifact.Abi.Function("setMinter(address)").EncodeCall(minter);
+        => Artifact.Abi.Function("setMinter(address)").EncodeCall([minter]);
 
     /// <summary>Sends a transaction calling <c>setMinter(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetMinterAsync(TransactionSender sender, EthereumAddress minter, CancellationToken cancellationToken = default)
@@ -151,7 +151,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>symbol()</c>.</summary>
     public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall();
+        => Artifact.Abi.Function("symbol()").EncodeCall([]);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
     public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -162,7 +162,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>totalSupply()</c>.</summary>
     public static byte[] EncodeTotalSupply()
-        => Artifact.Abi.Function("totalSupply()").EncodeCall();
+        => Artifact.Abi.Function("totalSupply()").EncodeCall([]);
 
     /// <summary>Reads <c>totalSupply()</c>.</summary>
     public async Task<BigInteger> TotalSupplyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -173,7 +173,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>transfer(address,uint256)</c>.</summary>
     public static byte[] EncodeTransfer(EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall(to, @value);
+        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall([to, @value]);
 
     /// <summary>Sends a transaction calling <c>transfer(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferAsync(TransactionSender sender, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
@@ -181,7 +181,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
     public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall(from, to, @value);
+        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, @value]);
 
     /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
@@ -189,7 +189,7 @@ public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
     public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall(newOwner);
+        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
 
     /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)

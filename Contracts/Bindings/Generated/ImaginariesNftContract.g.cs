@@ -26,7 +26,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>MINT_AUTHORIZATION_TYPEHASH()</c>.</summary>
     public static byte[] EncodeMintAuthorizationTypehash()
-        => Artifact.Abi.Function("MINT_AUTHORIZATION_TYPEHASH()").EncodeCall();
+        => Artifact.Abi.Function("MINT_AUTHORIZATION_TYPEHASH()").EncodeCall([]);
 
     /// <summary>Reads <c>MINT_AUTHORIZATION_TYPEHASH()</c>.</summary>
     public async Task<byte[]> MintAuthorizationTypehashAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
     public static byte[] EncodeApprove(EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall(to, tokenId);
+        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([to, tokenId]);
 
     /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
     public static byte[] EncodeBalanceOf(EthereumAddress owner)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall(owner);
+        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([owner]);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
     public async Task<BigInteger> BalanceOfAsync(EthereumAddress owner, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>eip712Domain()</c>.</summary>
     public static byte[] EncodeEip712Domain()
-        => Artifact.Abi.Function("eip712Domain()").EncodeCall();
+        => Artifact.Abi.Function("eip712Domain()").EncodeCall([]);
 
     /// <summary>What <c>eip712Domain()</c> returns.</summary>
     public sealed record Eip712DomainResult(byte[] Fields, string Name, string Version, BigInteger ChainId, EthereumAddress VerifyingContract, byte[] Salt, IReadOnlyList<BigInteger> Extensions);
@@ -70,7 +70,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>getApproved(uint256)</c>.</summary>
     public static byte[] EncodeGetApproved(BigInteger tokenId)
-        => Artifact.Abi.Function("getApproved(uint256)").EncodeCall(tokenId);
+        => Artifact.Abi.Function("getApproved(uint256)").EncodeCall([tokenId]);
 
     /// <summary>Reads <c>getApproved(uint256)</c>.</summary>
     public async Task<EthereumAddress> GetApprovedAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -81,7 +81,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>hashMintAuthorization(address,bytes32,string,string,uint256)</c>.</summary>
     public static byte[] EncodeHashMintAuthorization(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline)
-        => Artifact.Abi.Function("hashMintAuthorization(address,bytes32,string,string,uint256)").EncodeCall(to, imageHash, modelId, uri, deadline);
+        => Artifact.Abi.Function("hashMintAuthorization(address,bytes32,string,string,uint256)").EncodeCall([to, imageHash, modelId, uri, deadline]);
 
     /// <summary>Reads <c>hashMintAuthorization(address,bytes32,string,string,uint256)</c>.</summary>
     public async Task<byte[]> HashMintAuthorizationAsync(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -92,7 +92,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>isApprovedForAll(address,address)</c>.</summary>
     public static byte[] EncodeIsApprovedForAll(EthereumAddress owner, EthereumAddress @operator)
-        => Artifact.Abi.Function("isApprovedForAll(address,address)").EncodeCall(owner, @operator);
+        => Artifact.Abi.Function("isApprovedForAll(address,address)").EncodeCall([owner, @operator]);
 
     /// <summary>Reads <c>isApprovedForAll(address,address)</c>.</summary>
     public async Task<bool> IsApprovedForAllAsync(EthereumAddress owner, EthereumAddress @operator, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -103,7 +103,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>isMinted(bytes32)</c>.</summary>
     public static byte[] EncodeIsMinted(byte[] imageHash)
-        => Artifact.Abi.Function("isMinted(bytes32)").EncodeCall(imageHash);
+        => Artifact.Abi.Function("isMinted(bytes32)").EncodeCall([imageHash]);
 
     /// <summary>Reads <c>isMinted(bytes32)</c>.</summary>
     public async Task<bool> IsMintedAsync(byte[] imageHash, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -114,7 +114,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>mint(address,bytes32,string,string,uint256,bytes)</c>.</summary>
     public static byte[] EncodeMint(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, byte[] signature)
-        => Artifact.Abi.Function("mint(address,bytes32,string,string,uint256,bytes)").EncodeCall(to, imageHash, modelId, uri, deadline, signature);
+        => Artifact.Abi.Function("mint(address,bytes32,string,string,uint256,bytes)").EncodeCall([to, imageHash, modelId, uri, deadline, signature]);
 
     /// <summary>Sends a transaction calling <c>mint(address,bytes32,string,string,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> MintAsync(TransactionSender sender, EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, byte[] signature, CancellationToken cancellationToken = default)
@@ -122,7 +122,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>name()</c>.</summary>
     public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall();
+        => Artifact.Abi.Function("name()").EncodeCall([]);
 
     /// <summary>Reads <c>name()</c>.</summary>
     public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -133,7 +133,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -144,7 +144,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>ownerOf(uint256)</c>.</summary>
     public static byte[] EncodeOwnerOf(BigInteger tokenId)
-        => Artifact.Abi.Function("ownerOf(uint256)").EncodeCall(tokenId);
+        => Artifact.Abi.Function("ownerOf(uint256)").EncodeCall([tokenId]);
 
     /// <summary>Reads <c>ownerOf(uint256)</c>.</summary>
     public async Task<EthereumAddress> OwnerOfAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -155,7 +155,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>pendingTokenUri()</c>.</summary>
     public static byte[] EncodePendingTokenUri()
-        => Artifact.Abi.Function("pendingTokenUri()").EncodeCall();
+        => Artifact.Abi.Function("pendingTokenUri()").EncodeCall([]);
 
     /// <summary>Reads <c>pendingTokenUri()</c>.</summary>
     public async Task<string> PendingTokenUriAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -166,7 +166,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
     public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall();
+        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -174,7 +174,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>safeTransferFrom(address,address,uint256)</c>.</summary>
     public static byte[] EncodeSafeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256)").EncodeCall(from, to, tokenId);
+        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256)").EncodeCall([from, to, tokenId]);
 
     /// <summary>Sends a transaction calling <c>safeTransferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SafeTransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
@@ -182,7 +182,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>safeTransferFrom(address,address,uint256,bytes)</c>.</summary>
     public static byte[] EncodeSafeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId, byte[] data)
-        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256,bytes)").EncodeCall(from, to, tokenId, data);
+        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256,bytes)").EncodeCall([from, to, tokenId, data]);
 
     /// <summary>Sends a transaction calling <c>safeTransferFrom(address,address,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SafeTransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, byte[] data, CancellationToken cancellationToken = default)
@@ -190,7 +190,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>setApprovalForAll(address,bool)</c>.</summary>
     public static byte[] EncodeSetApprovalForAll(EthereumAddress @operator, bool approved)
-        => Artifact.Abi.Function("setApprovalForAll(address,bool)").EncodeCall(@operator, approved);
+        => Artifact.Abi.Function("setApprovalForAll(address,bool)").EncodeCall([@operator, approved]);
 
     /// <summary>Sends a transaction calling <c>setApprovalForAll(address,bool)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetApprovalForAllAsync(TransactionSender sender, EthereumAddress @operator, bool approved, CancellationToken cancellationToken = default)
@@ -198,7 +198,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>setStudioSigner(address)</c>.</summary>
     public static byte[] EncodeSetStudioSigner(EthereumAddress signer)
-        => Artifact.Abi.Function("setStudioSigner(address)").EncodeCall(signer);
+        => Artifact.Abi.Function("setStudioSigner(address)").EncodeCall([signer]);
 
     /// <summary>Sends a transaction calling <c>setStudioSigner(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetStudioSignerAsync(TransactionSender sender, EthereumAddress signer, CancellationToken cancellationToken = default)
@@ -206,7 +206,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>studioSigner()</c>.</summary>
     public static byte[] EncodeStudioSigner()
-        => Artifact.Abi.Function("studioSigner()").EncodeCall();
+        => Artifact.Abi.Function("studioSigner()").EncodeCall([]);
 
     /// <summary>Reads <c>studioSigner()</c>.</summary>
     public async Task<EthereumAddress> StudioSignerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -217,7 +217,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
     public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall(interfaceId);
+        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
     public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -228,7 +228,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>symbol()</c>.</summary>
     public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall();
+        => Artifact.Abi.Function("symbol()").EncodeCall([]);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
     public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -239,7 +239,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>tokenURI(uint256)</c>.</summary>
     public static byte[] EncodeTokenURI(BigInteger tokenId)
-        => Artifact.Abi.Function("tokenURI(uint256)").EncodeCall(tokenId);
+        => Artifact.Abi.Function("tokenURI(uint256)").EncodeCall([tokenId]);
 
     /// <summary>Reads <c>tokenURI(uint256)</c>.</summary>
     public async Task<string> TokenURIAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -250,7 +250,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
     public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall(from, to, tokenId);
+        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, tokenId]);
 
     /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
@@ -258,7 +258,7 @@ public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, Ethere
 
     /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
     public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall(newOwner);
+        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
 
     /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)

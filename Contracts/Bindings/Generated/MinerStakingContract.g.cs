@@ -26,7 +26,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>HEU_COOLDOWN()</c>.</summary>
     public static byte[] EncodeHeuCooldown()
-        => Artifact.Abi.Function("HEU_COOLDOWN()").EncodeCall();
+        => Artifact.Abi.Function("HEU_COOLDOWN()").EncodeCall([]);
 
     /// <summary>Reads <c>HEU_COOLDOWN()</c>.</summary>
     public async Task<BigInteger> HeuCooldownAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>MAX_BRIBE_BPS()</c>.</summary>
     public static byte[] EncodeMaxBribeBps()
-        => Artifact.Abi.Function("MAX_BRIBE_BPS()").EncodeCall();
+        => Artifact.Abi.Function("MAX_BRIBE_BPS()").EncodeCall([]);
 
     /// <summary>Reads <c>MAX_BRIBE_BPS()</c>.</summary>
     public async Task<ushort> MaxBribeBpsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -48,7 +48,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>MIN_ACTIVE_STAKE()</c>.</summary>
     public static byte[] EncodeMinActiveStake()
-        => Artifact.Abi.Function("MIN_ACTIVE_STAKE()").EncodeCall();
+        => Artifact.Abi.Function("MIN_ACTIVE_STAKE()").EncodeCall([]);
 
     /// <summary>Reads <c>MIN_ACTIVE_STAKE()</c>.</summary>
     public async Task<BigInteger> MinActiveStakeAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -59,7 +59,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>bribeOf(bytes32,uint64)</c>.</summary>
     public static byte[] EncodeBribeOf(byte[] minerId, ulong epoch)
-        => Artifact.Abi.Function("bribeOf(bytes32,uint64)").EncodeCall(minerId, (BigInteger)epoch);
+        => Artifact.Abi.Function("bribeOf(bytes32,uint64)").EncodeCall([minerId, (BigInteger)epoch]);
 
     /// <summary>Reads <c>bribeOf(bytes32,uint64)</c>.</summary>
     public async Task<ushort> BribeOfAsync(byte[] minerId, ulong epoch, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -70,7 +70,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>currentEpoch()</c>.</summary>
     public static byte[] EncodeCurrentEpoch()
-        => Artifact.Abi.Function("currentEpoch()").EncodeCall();
+        => Artifact.Abi.Function("currentEpoch()").EncodeCall([]);
 
     /// <summary>Reads <c>currentEpoch()</c>.</summary>
     public async Task<ulong> CurrentEpochAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -81,7 +81,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>epochLength()</c>.</summary>
     public static byte[] EncodeEpochLength()
-        => Artifact.Abi.Function("epochLength()").EncodeCall();
+        => Artifact.Abi.Function("epochLength()").EncodeCall([]);
 
     /// <summary>Reads <c>epochLength()</c>.</summary>
     public async Task<ulong> EpochLengthAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -92,7 +92,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>esHeu()</c>.</summary>
     public static byte[] EncodeEsHeu()
-        => Artifact.Abi.Function("esHeu()").EncodeCall();
+        => Artifact.Abi.Function("esHeu()").EncodeCall([]);
 
     /// <summary>Reads <c>esHeu()</c>.</summary>
     public async Task<EthereumAddress> EsHeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -103,7 +103,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>genesis()</c>.</summary>
     public static byte[] EncodeGenesis()
-        => Artifact.Abi.Function("genesis()").EncodeCall();
+        => Artifact.Abi.Function("genesis()").EncodeCall([]);
 
     /// <summary>Reads <c>genesis()</c>.</summary>
     public async Task<ulong> GenesisAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -114,7 +114,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>heu()</c>.</summary>
     public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall();
+        => Artifact.Abi.Function("heu()").EncodeCall([]);
 
     /// <summary>Reads <c>heu()</c>.</summary>
     public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -125,7 +125,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>isActive(bytes32)</c>.</summary>
     public static byte[] EncodeIsActive(byte[] minerId)
-        => Artifact.Abi.Function("isActive(bytes32)").EncodeCall(minerId);
+        => Artifact.Abi.Function("isActive(bytes32)").EncodeCall([minerId]);
 
     /// <summary>Reads <c>isActive(bytes32)</c>.</summary>
     public async Task<bool> IsActiveAsync(byte[] minerId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -136,7 +136,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>minerOwner(bytes32)</c>.</summary>
     public static byte[] EncodeMinerOwner(byte[] minerId)
-        => Artifact.Abi.Function("minerOwner(bytes32)").EncodeCall(minerId);
+        => Artifact.Abi.Function("minerOwner(bytes32)").EncodeCall([minerId]);
 
     /// <summary>Reads <c>minerOwner(bytes32)</c>.</summary>
     public async Task<EthereumAddress> MinerOwnerAsync(byte[] minerId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -147,7 +147,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>minerStake(bytes32)</c>.</summary>
     public static byte[] EncodeMinerStake(byte[] minerId)
-        => Artifact.Abi.Function("minerStake(bytes32)").EncodeCall(minerId);
+        => Artifact.Abi.Function("minerStake(bytes32)").EncodeCall([minerId]);
 
     /// <summary>What <c>minerStake(bytes32)</c> returns.</summary>
     public sealed record MinerStakeResult(BigInteger HeuStaked, BigInteger EsHeuStaked);
@@ -161,7 +161,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>registerMiner(bytes32)</c>.</summary>
     public static byte[] EncodeRegisterMiner(byte[] minerId)
-        => Artifact.Abi.Function("registerMiner(bytes32)").EncodeCall(minerId);
+        => Artifact.Abi.Function("registerMiner(bytes32)").EncodeCall([minerId]);
 
     /// <summary>Sends a transaction calling <c>registerMiner(bytes32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RegisterMinerAsync(TransactionSender sender, byte[] minerId, CancellationToken cancellationToken = default)
@@ -169,7 +169,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>setBribe(bytes32,uint16)</c>.</summary>
     public static byte[] EncodeSetBribe(byte[] minerId, ushort bps)
-        => Artifact.Abi.Function("setBribe(bytes32,uint16)").EncodeCall(minerId, (BigInteger)bps);
+        => Artifact.Abi.Function("setBribe(bytes32,uint16)").EncodeCall([minerId, (BigInteger)bps]);
 
     /// <summary>Sends a transaction calling <c>setBribe(bytes32,uint16)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetBribeAsync(TransactionSender sender, byte[] minerId, ushort bps, CancellationToken cancellationToken = default)
@@ -177,7 +177,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>stake(bytes32,uint8,uint256)</c>.</summary>
     public static byte[] EncodeStake(byte[] minerId, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("stake(bytes32,uint8,uint256)").EncodeCall(minerId, (BigInteger)kind, amount);
+        => Artifact.Abi.Function("stake(bytes32,uint8,uint256)").EncodeCall([minerId, (BigInteger)kind, amount]);
 
     /// <summary>Sends a transaction calling <c>stake(bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> StakeAsync(TransactionSender sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
@@ -185,7 +185,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>stakeOf(address,bytes32,uint8)</c>.</summary>
     public static byte[] EncodeStakeOf(EthereumAddress staker, byte[] minerId, byte kind)
-        => Artifact.Abi.Function("stakeOf(address,bytes32,uint8)").EncodeCall(staker, minerId, (BigInteger)kind);
+        => Artifact.Abi.Function("stakeOf(address,bytes32,uint8)").EncodeCall([staker, minerId, (BigInteger)kind]);
 
     /// <summary>Reads <c>stakeOf(address,bytes32,uint8)</c>.</summary>
     public async Task<BigInteger> StakeOfAsync(EthereumAddress staker, byte[] minerId, byte kind, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -196,7 +196,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>totalStaked()</c>.</summary>
     public static byte[] EncodeTotalStaked()
-        => Artifact.Abi.Function("totalStaked()").EncodeCall();
+        => Artifact.Abi.Function("totalStaked()").EncodeCall([]);
 
     /// <summary>What <c>totalStaked()</c> returns.</summary>
     public sealed record TotalStakedResult(BigInteger HeuStaked, BigInteger EsHeuStaked);
@@ -210,7 +210,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>transferStake(bytes32,bytes32,uint8,uint256)</c>.</summary>
     public static byte[] EncodeTransferStake(byte[] fromMiner, byte[] toMiner, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("transferStake(bytes32,bytes32,uint8,uint256)").EncodeCall(fromMiner, toMiner, (BigInteger)kind, amount);
+        => Artifact.Abi.Function("transferStake(bytes32,bytes32,uint8,uint256)").EncodeCall([fromMiner, toMiner, (BigInteger)kind, amount]);
 
     /// <summary>Sends a transaction calling <c>transferStake(bytes32,bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferStakeAsync(TransactionSender sender, byte[] fromMiner, byte[] toMiner, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
@@ -218,7 +218,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>unstake(bytes32,uint8,uint256)</c>.</summary>
     public static byte[] EncodeUnstake(byte[] minerId, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("unstake(bytes32,uint8,uint256)").EncodeCall(minerId, (BigInteger)kind, amount);
+        => Artifact.Abi.Function("unstake(bytes32,uint8,uint256)").EncodeCall([minerId, (BigInteger)kind, amount]);
 
     /// <summary>Sends a transaction calling <c>unstake(bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> UnstakeAsync(TransactionSender sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
@@ -226,7 +226,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>unstakeRequest(uint256)</c>.</summary>
     public static byte[] EncodeUnstakeRequest(BigInteger requestId)
-        => Artifact.Abi.Function("unstakeRequest(uint256)").EncodeCall(requestId);
+        => Artifact.Abi.Function("unstakeRequest(uint256)").EncodeCall([requestId]);
 
     /// <summary>What <c>unstakeRequest(uint256)</c> returns.</summary>
     public sealed record UnstakeRequestResult(EthereumAddress Staker, byte[] MinerId, BigInteger Amount, ulong AvailableAt, bool Withdrawn);
@@ -240,7 +240,7 @@ public sealed partial class MinerStakingContract(EthereumRpcClient rpc, Ethereum
 
     /// <summary>Encodes a call to <c>withdraw(uint256)</c>.</summary>
     public static byte[] EncodeWithdraw(BigInteger requestId)
-        => Artifact.Abi.Function("withdraw(uint256)").EncodeCall(requestId);
+        => Artifact.Abi.Function("withdraw(uint256)").EncodeCall([requestId]);
 
     /// <summary>Sends a transaction calling <c>withdraw(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawAsync(TransactionSender sender, BigInteger requestId, CancellationToken cancellationToken = default)

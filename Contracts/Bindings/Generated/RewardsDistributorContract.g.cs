@@ -26,7 +26,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>EMISSION_DURATION()</c>.</summary>
     public static byte[] EncodeEmissionDuration()
-        => Artifact.Abi.Function("EMISSION_DURATION()").EncodeCall();
+        => Artifact.Abi.Function("EMISSION_DURATION()").EncodeCall([]);
 
     /// <summary>Reads <c>EMISSION_DURATION()</c>.</summary>
     public async Task<BigInteger> EmissionDurationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>MINING_EMISSION()</c>.</summary>
     public static byte[] EncodeMiningEmission()
-        => Artifact.Abi.Function("MINING_EMISSION()").EncodeCall();
+        => Artifact.Abi.Function("MINING_EMISSION()").EncodeCall([]);
 
     /// <summary>Reads <c>MINING_EMISSION()</c>.</summary>
     public async Task<BigInteger> MiningEmissionAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -48,7 +48,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>claim(uint256,address,uint256,uint256,bytes32[])</c>.</summary>
     public static byte[] EncodeClaim(BigInteger epoch, EthereumAddress account, BigInteger heuAmount, BigInteger esHeuAmount, IReadOnlyList<byte[]> proof)
-        => Artifact.Abi.Function("claim(uint256,address,uint256,uint256,bytes32[])").EncodeCall(epoch, account, heuAmount, esHeuAmount, proof.Select(e0 => (object?)e0).ToArray());
+        => Artifact.Abi.Function("claim(uint256,address,uint256,uint256,bytes32[])").EncodeCall([epoch, account, heuAmount, esHeuAmount, proof.Select(e0 => (object?)e0).ToArray()]);
 
     /// <summary>Sends a transaction calling <c>claim(uint256,address,uint256,uint256,bytes32[])</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ClaimAsync(TransactionSender sender, BigInteger epoch, EthereumAddress account, BigInteger heuAmount, BigInteger esHeuAmount, IReadOnlyList<byte[]> proof, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>emissionAllowed(uint256)</c>.</summary>
     public static byte[] EncodeEmissionAllowed(BigInteger timestamp)
-        => Artifact.Abi.Function("emissionAllowed(uint256)").EncodeCall(timestamp);
+        => Artifact.Abi.Function("emissionAllowed(uint256)").EncodeCall([timestamp]);
 
     /// <summary>Reads <c>emissionAllowed(uint256)</c>.</summary>
     public async Task<BigInteger> EmissionAllowedAsync(BigInteger timestamp, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -67,7 +67,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>emissionStart()</c>.</summary>
     public static byte[] EncodeEmissionStart()
-        => Artifact.Abi.Function("emissionStart()").EncodeCall();
+        => Artifact.Abi.Function("emissionStart()").EncodeCall([]);
 
     /// <summary>Reads <c>emissionStart()</c>.</summary>
     public async Task<ulong> EmissionStartAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -78,7 +78,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>epochRoot(uint256)</c>.</summary>
     public static byte[] EncodeEpochRoot(BigInteger epoch)
-        => Artifact.Abi.Function("epochRoot(uint256)").EncodeCall(epoch);
+        => Artifact.Abi.Function("epochRoot(uint256)").EncodeCall([epoch]);
 
     /// <summary>Reads <c>epochRoot(uint256)</c>.</summary>
     public async Task<byte[]> EpochRootAsync(BigInteger epoch, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -89,7 +89,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>esHeu()</c>.</summary>
     public static byte[] EncodeEsHeu()
-        => Artifact.Abi.Function("esHeu()").EncodeCall();
+        => Artifact.Abi.Function("esHeu()").EncodeCall([]);
 
     /// <summary>Reads <c>esHeu()</c>.</summary>
     public async Task<EthereumAddress> EsHeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -100,7 +100,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>heu()</c>.</summary>
     public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall();
+        => Artifact.Abi.Function("heu()").EncodeCall([]);
 
     /// <summary>Reads <c>heu()</c>.</summary>
     public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -111,7 +111,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>isClaimed(uint256,address)</c>.</summary>
     public static byte[] EncodeIsClaimed(BigInteger epoch, EthereumAddress account)
-        => Artifact.Abi.Function("isClaimed(uint256,address)").EncodeCall(epoch, account);
+        => Artifact.Abi.Function("isClaimed(uint256,address)").EncodeCall([epoch, account]);
 
     /// <summary>Reads <c>isClaimed(uint256,address)</c>.</summary>
     public async Task<bool> IsClaimedAsync(BigInteger epoch, EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -122,7 +122,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -133,7 +133,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>postRoot(uint256,bytes32,uint256,uint256)</c>.</summary>
     public static byte[] EncodePostRoot(BigInteger epoch, byte[] root, BigInteger heuTotal, BigInteger esHeuTotal)
-        => Artifact.Abi.Function("postRoot(uint256,bytes32,uint256,uint256)").EncodeCall(epoch, root, heuTotal, esHeuTotal);
+        => Artifact.Abi.Function("postRoot(uint256,bytes32,uint256,uint256)").EncodeCall([epoch, root, heuTotal, esHeuTotal]);
 
     /// <summary>Sends a transaction calling <c>postRoot(uint256,bytes32,uint256,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> PostRootAsync(TransactionSender sender, BigInteger epoch, byte[] root, BigInteger heuTotal, BigInteger esHeuTotal, CancellationToken cancellationToken = default)
@@ -141,7 +141,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
     public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall();
+        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
@@ -149,7 +149,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>setSettlementKey(address)</c>.</summary>
     public static byte[] EncodeSetSettlementKey(EthereumAddress key)
-        => Artifact.Abi.Function("setSettlementKey(address)").EncodeCall(key);
+        => Artifact.Abi.Function("setSettlementKey(address)").EncodeCall([key]);
 
     /// <summary>Sends a transaction calling <c>setSettlementKey(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> SetSettlementKeyAsync(TransactionSender sender, EthereumAddress key, CancellationToken cancellationToken = default)
@@ -157,7 +157,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>settlementKey()</c>.</summary>
     public static byte[] EncodeSettlementKey()
-        => Artifact.Abi.Function("settlementKey()").EncodeCall();
+        => Artifact.Abi.Function("settlementKey()").EncodeCall([]);
 
     /// <summary>Reads <c>settlementKey()</c>.</summary>
     public async Task<EthereumAddress> SettlementKeyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -168,7 +168,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>totalEmitted()</c>.</summary>
     public static byte[] EncodeTotalEmitted()
-        => Artifact.Abi.Function("totalEmitted()").EncodeCall();
+        => Artifact.Abi.Function("totalEmitted()").EncodeCall([]);
 
     /// <summary>Reads <c>totalEmitted()</c>.</summary>
     public async Task<BigInteger> TotalEmittedAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -179,7 +179,7 @@ public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, Et
 
     /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
     public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall(newOwner);
+        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
 
     /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>UPGRADE_INTERFACE_VERSION()</c>.</summary>
     public static byte[] EncodeUpgradeInterfaceVersion()
-        => Artifact.Abi.Function("UPGRADE_INTERFACE_VERSION()").EncodeCall();
+        => Artifact.Abi.Function("UPGRADE_INTERFACE_VERSION()").EncodeCall([]);
 
     /// <summary>Reads <c>UPGRADE_INTERFACE_VERSION()</c>.</summary>
     public async Task<string> UpgradeInterfaceVersionAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>addDeposit()</c>.</summary>
     public static byte[] EncodeAddDeposit()
-        => Artifact.Abi.Function("addDeposit()").EncodeCall();
+        => Artifact.Abi.Function("addDeposit()").EncodeCall([]);
 
     /// <summary>Sends a transaction calling <c>addDeposit()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> AddDepositAsync(TransactionSender sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>entryPoint()</c>.</summary>
     public static byte[] EncodeEntryPoint()
-        => Artifact.Abi.Function("entryPoint()").EncodeCall();
+        => Artifact.Abi.Function("entryPoint()").EncodeCall([]);
 
     /// <summary>Reads <c>entryPoint()</c>.</summary>
     public async Task<EthereumAddress> EntryPointAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>execute(address,uint256,bytes)</c>.</summary>
     public static byte[] EncodeExecute(EthereumAddress target, BigInteger @value, byte[] data)
-        => Artifact.Abi.Function("execute(address,uint256,bytes)").EncodeCall(target, @value, data);
+        => Artifact.Abi.Function("execute(address,uint256,bytes)").EncodeCall([target, @value, data]);
 
     /// <summary>Sends a transaction calling <c>execute(address,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ExecuteAsync(TransactionSender sender, EthereumAddress target, BigInteger @value, byte[] data, CancellationToken cancellationToken = default)
@@ -64,7 +64,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>executeBatch((address,uint256,bytes)[])</c>.</summary>
     public static byte[] EncodeExecuteBatch(IReadOnlyList<Call> calls)
-        => Artifact.Abi.Function("executeBatch((address,uint256,bytes)[])").EncodeCall(calls.Select(e0 => (object?)e0.ToAbi()).ToArray());
+        => Artifact.Abi.Function("executeBatch((address,uint256,bytes)[])").EncodeCall([calls.Select(e0 => (object?)e0.ToAbi()).ToArray()]);
 
     /// <summary>Sends a transaction calling <c>executeBatch((address,uint256,bytes)[])</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ExecuteBatchAsync(TransactionSender sender, IReadOnlyList<Call> calls, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>getDeposit()</c>.</summary>
     public static byte[] EncodeGetDeposit()
-        => Artifact.Abi.Function("getDeposit()").EncodeCall();
+        => Artifact.Abi.Function("getDeposit()").EncodeCall([]);
 
     /// <summary>Reads <c>getDeposit()</c>.</summary>
     public async Task<BigInteger> GetDepositAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -83,7 +83,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>getNonce()</c>.</summary>
     public static byte[] EncodeGetNonce()
-        => Artifact.Abi.Function("getNonce()").EncodeCall();
+        => Artifact.Abi.Function("getNonce()").EncodeCall([]);
 
     /// <summary>Reads <c>getNonce()</c>.</summary>
     public async Task<BigInteger> GetNonceAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -94,7 +94,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>initialize(address)</c>.</summary>
     public static byte[] EncodeInitialize(EthereumAddress anOwner)
-        => Artifact.Abi.Function("initialize(address)").EncodeCall(anOwner);
+        => Artifact.Abi.Function("initialize(address)").EncodeCall([anOwner]);
 
     /// <summary>Sends a transaction calling <c>initialize(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> InitializeAsync(TransactionSender sender, EthereumAddress anOwner, CancellationToken cancellationToken = default)
@@ -102,7 +102,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)</c>.</summary>
     public static byte[] EncodeOnERC1155BatchReceived(EthereumAddress arg0, EthereumAddress arg1, IReadOnlyList<BigInteger> arg2, IReadOnlyList<BigInteger> arg3, byte[] arg4)
-        => Artifact.Abi.Function("onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)").EncodeCall(arg0, arg1, arg2.Select(e0 => (object?)e0).ToArray(), arg3.Select(e0 => (object?)e0).ToArray(), arg4);
+        => Artifact.Abi.Function("onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)").EncodeCall([arg0, arg1, arg2.Select(e0 => (object?)e0).ToArray(), arg3.Select(e0 => (object?)e0).ToArray(), arg4]);
 
     /// <summary>Reads <c>onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)</c>.</summary>
     public async Task<byte[]> OnERC1155BatchReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, IReadOnlyList<BigInteger> arg2, IReadOnlyList<BigInteger> arg3, byte[] arg4, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -113,7 +113,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>onERC1155Received(address,address,uint256,uint256,bytes)</c>.</summary>
     public static byte[] EncodeOnERC1155Received(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, BigInteger arg3, byte[] arg4)
-        => Artifact.Abi.Function("onERC1155Received(address,address,uint256,uint256,bytes)").EncodeCall(arg0, arg1, arg2, arg3, arg4);
+        => Artifact.Abi.Function("onERC1155Received(address,address,uint256,uint256,bytes)").EncodeCall([arg0, arg1, arg2, arg3, arg4]);
 
     /// <summary>Reads <c>onERC1155Received(address,address,uint256,uint256,bytes)</c>.</summary>
     public async Task<byte[]> OnERC1155ReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, BigInteger arg3, byte[] arg4, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -124,7 +124,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>onERC721Received(address,address,uint256,bytes)</c>.</summary>
     public static byte[] EncodeOnERC721Received(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, byte[] arg3)
-        => Artifact.Abi.Function("onERC721Received(address,address,uint256,bytes)").EncodeCall(arg0, arg1, arg2, arg3);
+        => Artifact.Abi.Function("onERC721Received(address,address,uint256,bytes)").EncodeCall([arg0, arg1, arg2, arg3]);
 
     /// <summary>Reads <c>onERC721Received(address,address,uint256,bytes)</c>.</summary>
     public async Task<byte[]> OnERC721ReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, byte[] arg3, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -135,7 +135,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>owner()</c>.</summary>
     public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall();
+        => Artifact.Abi.Function("owner()").EncodeCall([]);
 
     /// <summary>Reads <c>owner()</c>.</summary>
     public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -146,7 +146,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>proxiableUUID()</c>.</summary>
     public static byte[] EncodeProxiableUUID()
-        => Artifact.Abi.Function("proxiableUUID()").EncodeCall();
+        => Artifact.Abi.Function("proxiableUUID()").EncodeCall([]);
 
     /// <summary>Reads <c>proxiableUUID()</c>.</summary>
     public async Task<byte[]> ProxiableUUIDAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -157,7 +157,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
     public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall(interfaceId);
+        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
     public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -168,7 +168,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>upgradeToAndCall(address,bytes)</c>.</summary>
     public static byte[] EncodeUpgradeToAndCall(EthereumAddress newImplementation, byte[] data)
-        => Artifact.Abi.Function("upgradeToAndCall(address,bytes)").EncodeCall(newImplementation, data);
+        => Artifact.Abi.Function("upgradeToAndCall(address,bytes)").EncodeCall([newImplementation, data]);
 
     /// <summary>Sends a transaction calling <c>upgradeToAndCall(address,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> UpgradeToAndCallAsync(TransactionSender sender, EthereumAddress newImplementation, byte[] data, BigInteger weiValue = default, CancellationToken cancellationToken = default)
@@ -176,7 +176,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c>.</summary>
     public static byte[] EncodeValidateUserOp(PackedUserOperation userOp, byte[] userOpHash, BigInteger missingAccountFunds)
-        => Artifact.Abi.Function("validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall(userOp.ToAbi(), userOpHash, missingAccountFunds);
+        => Artifact.Abi.Function("validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall([userOp.ToAbi(), userOpHash, missingAccountFunds]);
 
     /// <summary>Sends a transaction calling <c>validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> ValidateUserOpAsync(TransactionSender sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger missingAccountFunds, CancellationToken cancellationToken = default)
@@ -184,7 +184,7 @@ public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, Ethereu
 
     /// <summary>Encodes a call to <c>withdrawDepositTo(address,uint256)</c>.</summary>
     public static byte[] EncodeWithdrawDepositTo(EthereumAddress withdrawAddress, BigInteger amount)
-        => Artifact.Abi.Function("withdrawDepositTo(address,uint256)").EncodeCall(withdrawAddress, amount);
+        => Artifact.Abi.Function("withdrawDepositTo(address,uint256)").EncodeCall([withdrawAddress, amount]);
 
     /// <summary>Sends a transaction calling <c>withdrawDepositTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> WithdrawDepositToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)

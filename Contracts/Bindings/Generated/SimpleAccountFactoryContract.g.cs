@@ -26,7 +26,7 @@ public sealed partial class SimpleAccountFactoryContract(EthereumRpcClient rpc, 
 
     /// <summary>Encodes a call to <c>accountImplementation()</c>.</summary>
     public static byte[] EncodeAccountImplementation()
-        => Artifact.Abi.Function("accountImplementation()").EncodeCall();
+        => Artifact.Abi.Function("accountImplementation()").EncodeCall([]);
 
     /// <summary>Reads <c>accountImplementation()</c>.</summary>
     public async Task<EthereumAddress> AccountImplementationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed partial class SimpleAccountFactoryContract(EthereumRpcClient rpc, 
 
     /// <summary>Encodes a call to <c>createAccount(address,uint256)</c>.</summary>
     public static byte[] EncodeCreateAccount(EthereumAddress owner, BigInteger salt)
-        => Artifact.Abi.Function("createAccount(address,uint256)").EncodeCall(owner, salt);
+        => Artifact.Abi.Function("createAccount(address,uint256)").EncodeCall([owner, salt]);
 
     /// <summary>Sends a transaction calling <c>createAccount(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
     public Task<TransactionReceipt> CreateAccountAsync(TransactionSender sender, EthereumAddress owner, BigInteger salt, CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed partial class SimpleAccountFactoryContract(EthereumRpcClient rpc, 
 
     /// <summary>Encodes a call to <c>getAddress(address,uint256)</c>.</summary>
     public static byte[] EncodeGetAddress(EthereumAddress owner, BigInteger salt)
-        => Artifact.Abi.Function("getAddress(address,uint256)").EncodeCall(owner, salt);
+        => Artifact.Abi.Function("getAddress(address,uint256)").EncodeCall([owner, salt]);
 
     /// <summary>Reads <c>getAddress(address,uint256)</c>.</summary>
     public async Task<EthereumAddress> GetAddressAsync(EthereumAddress owner, BigInteger salt, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
@@ -56,7 +56,7 @@ public sealed partial class SimpleAccountFactoryContract(EthereumRpcClient rpc, 
 
     /// <summary>Encodes a call to <c>senderCreator()</c>.</summary>
     public static byte[] EncodeSenderCreator()
-        => Artifact.Abi.Function("senderCreator()").EncodeCall();
+        => Artifact.Abi.Function("senderCreator()").EncodeCall([]);
 
     /// <summary>Reads <c>senderCreator()</c>.</summary>
     public async Task<EthereumAddress> SenderCreatorAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
