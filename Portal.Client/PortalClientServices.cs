@@ -1,4 +1,6 @@
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Studio;
+using Heurist.Portal.Client.Shared;
 using MudBlazor.Services;
 
 namespace Heurist.Portal.Client;
@@ -12,6 +14,8 @@ public static class PortalClientServices
         services.AddSingleton(TimeProvider.System);
         services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<INetworkClient, HttpNetworkClient>();
+        services.AddScoped<IStudioClient, HttpStudioClient>();
+        services.AddScoped<CreatorIdentity>();
         return services;
     }
 }

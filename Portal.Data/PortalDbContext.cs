@@ -1,5 +1,6 @@
 using System.Text;
 using Heurist.Portal.Data.Chain;
+using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Probes;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -16,6 +17,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Miner> Miners => Set<Miner>();
 
     public DbSet<DispatchProbe> DispatchProbes => Set<DispatchProbe>();
+
+    public DbSet<ImageJob> ImageJobs => Set<ImageJob>();
+
+    public DbSet<StoredImage> Images => Set<StoredImage>();
+
+    public DbSet<PointsCredit> PointsCredits => Set<PointsCredit>();
+
+    public DbSet<MinerModel> MinerModels => Set<MinerModel>();
 
     public DbSet<ChainCursor> ChainCursors => Set<ChainCursor>();
 
@@ -57,8 +66,51 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             probe.HasIndex(p => p.RequestedAt);
         });
 
+        ConfigureImages(modelBuilder);
         ConfigureChain(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
+    }
+
+    private static void ConfigureImages(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ImageJob>(job =>
+        {
+            job.HasKey(j => j.Id);
+            job.Property(j => j.CreatorId).HasMaxLength(100);
+            job.Property(j => j.Prompt).HasMaxLength(Protocol.Jobs.ImageJobRules.MaxPromptLength);
+            job.Property(j => j.NegativePrompt).HasMaxLength(Protocol.Jobs.ImageJobRules.MaxPromptLength);
+            job.Property(j => j.ModelId).HasMaxLength(100);
+            job.Property(j => j.Scheduler).HasMaxLength(50);
+            job.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            job.Property(j => j.HangfireJobId).HasMaxLength(64);
+            job.Property(j => j.MinerId).HasMaxLength(Protocol.Miners.MinerIdentity.MaxIdLength);
+            job.Property(j => j.Error).HasMaxLength(1000);
+            job.Property(j => j.ImageSha256).HasMaxLength(64);
+            job.Property(j => j.Points).HasColumnType("numeric(20,6)");
+            job.HasIndex(j => new { j.CreatorId, j.CreatedAt });
+            job.HasIndex(j => j.State);
+        });
+        modelBuilder.Entity<StoredImage>(image =>
+        {
+            image.HasKey(i => i.Sha256);
+            image.Property(i => i.Sha256).HasMaxLength(64);
+            image.Property(i => i.Metadata).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<PointsCredit>(credit =>
+        {
+            credit.HasKey(c => c.JobId);
+            credit.Property(c => c.MinerId).HasMaxLength(Protocol.Miners.MinerIdentity.MaxIdLength);
+            credit.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            credit.Property(c => c.Points).HasColumnType("numeric(20,6)");
+            credit.HasIndex(c => new { c.MinerId, c.CreditedAt });
+        });
+        modelBuilder.Entity<MinerModel>(model =>
+        {
+            model.HasKey(m => new { m.MinerId, m.ModelId });
+            model.Property(m => m.MinerId).HasMaxLength(Protocol.Miners.MinerIdentity.MaxIdLength);
+            model.Property(m => m.ModelId).HasMaxLength(100);
+            model.Property(m => m.FileHashes).HasColumnType("jsonb");
+        });
     }
 
     private static void ConfigureChain(ModelBuilder modelBuilder)

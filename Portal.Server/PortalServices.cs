@@ -2,7 +2,10 @@ using Heurist.Portal.Client;
 using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Data;
 using Heurist.Portal.Server.Components;
+using Heurist.Portal.Client.Features.Studio;
+using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
@@ -66,6 +69,14 @@ public static class PortalServices
             .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddScoped<INetworkClient, NetworkService>();
+
+        services.AddModelCatalog();
+        services.AddSignalR();
+        services.AddSingleton<JobProgressFeed>();
+        services.AddHostedService<ImageJobListener>();
+        services.AddScoped<StudioService>();
+        services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
+        services.AddScoped<CreatorIdentity>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Heurist.Portal.Server;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Studio;
 using Heurist.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ if (!await app.PassesStartupChecksAsync())
 app.UsePortalPipeline();
 app.MapDefaultEndpoints();
 app.MapNetworkApi();
+app.MapStudioApi();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Heurist.Protocol.Models;
 
 namespace Heurist.Protocol.Jobs;
@@ -19,8 +20,11 @@ public sealed record ImageJobSpec
 
     public double? Guidance { get; init; }
 
-    /// <summary>The noise seed; the same spec, seed and model give the same image. Null picks a random one.</summary>
-    public ulong? Seed { get; init; }
+    /// <summary>
+    /// The noise seed, 0 to 2^53 − 1 (the integers a browser's JSON keeps exactly); the same spec, seed and model give
+    /// the same image. Null picks a random one.
+    /// </summary>
+    public long? Seed { get; init; }
 
     public string? Scheduler { get; init; }
 }
@@ -34,7 +38,7 @@ public sealed record ResolvedImageJob(
     int Height,
     int Steps,
     double Guidance,
-    ulong Seed,
+    long Seed,
     string Scheduler);
 
 /// <summary>The job limits the real miners use, and the check of a spec against them and the catalog.</summary>
@@ -51,6 +55,9 @@ public static class ImageJobRules
     public const double MinGuidance = 0;
 
     public const double MaxGuidance = 20;
+
+    /// <summary>2^53 − 1: larger integers lose precision in JavaScript, so a seed shown in a browser would change.</summary>
+    public const long MaxSeed = 9_007_199_254_740_991;
 
     /// <summary>The schedulers each pipeline can run.</summary>
     public static IReadOnlyList<string> SchedulersFor(PipelineKind pipeline) => pipeline == PipelineKind.Flux
@@ -100,6 +107,10 @@ public static class ImageJobRules
         {
             errors["guidance"] = [$"guidance must be between {MinGuidance} and {MaxGuidance} (got {guidance})."];
         }
+        if (spec.Seed is { } seed && seed is < 0 or > MaxSeed)
+        {
+            errors["seed"] = [$"seed must be between 0 and {MaxSeed} (got {seed})."];
+        }
         if (spec.Scheduler is { } scheduler && model is not null && !SchedulersFor(model.Pipeline).Contains(scheduler))
         {
             errors["scheduler"] = [$"scheduler '{scheduler}' does not run {model.Id}: use one of {string.Join(", ", SchedulersFor(model.Pipeline))}."];
@@ -127,7 +138,7 @@ public static class ImageJobRules
             spec.Height ?? model.DefaultHeight,
             spec.Steps ?? model.DefaultSteps,
             spec.Guidance ?? model.DefaultGuidance,
-            spec.Seed ?? (ulong)random.NextInt64(0, long.MaxValue),
+            spec.Seed ?? random.NextInt64(0, MaxSeed + 1),
             spec.Scheduler ?? model.DefaultScheduler);
     }
 
@@ -154,4 +165,22 @@ public static class ImageJobRules
             errors[field] = [$"{field} must be positive (got {side})."];
         }
     }
+}
+
+/// <summary>Where an image job is in its life. Written as its name in JSON.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ImageJobState>))]
+public enum ImageJobState
+{
+    /// <summary>Waiting in its model's queue.</summary>
+    Queued,
+
+    /// <summary>A worker is denoising it.</summary>
+    Running,
+
+    Succeeded,
+
+    Failed,
+
+    /// <summary>The creator cancelled it.</summary>
+    Canceled,
 }

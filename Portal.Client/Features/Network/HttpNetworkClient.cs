@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Heurist.Portal.Client.Shared;
 
 namespace Heurist.Portal.Client.Features.Network;
 
@@ -18,7 +18,7 @@ public sealed class HttpNetworkClient(HttpClient http) : INetworkClient
         using var response = await http.PostAsJsonAsync("api/network/probes", request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new NetworkRequestException(await ReadProblemAsync(response, cancellationToken));
+            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
         }
         return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken)
             ?? throw new NetworkRequestException("The portal answered with an empty probe.");
@@ -33,32 +33,8 @@ public sealed class HttpNetworkClient(HttpClient http) : INetworkClient
         }
         if (!response.IsSuccessStatusCode)
         {
-            throw new NetworkRequestException(await ReadProblemAsync(response, cancellationToken));
+            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
         }
         return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken);
-    }
-
-    // A problem-details body names the field at fault; show its first error, else the title.
-    private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            if (problem.RootElement.TryGetProperty("errors", out var errors))
-            {
-                foreach (var field in errors.EnumerateObject())
-                {
-                    return $"{field.Name}: {field.Value[0].GetString()}";
-                }
-            }
-            if (problem.RootElement.TryGetProperty("title", out var title))
-            {
-                return title.GetString() ?? response.ReasonPhrase ?? "Request failed.";
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return $"The portal answered {(int)response.StatusCode} {response.ReasonPhrase}.";
     }
 }

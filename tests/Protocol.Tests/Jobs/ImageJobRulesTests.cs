@@ -30,6 +30,8 @@ public sealed class ImageJobRulesTests
         { Valid with { Guidance = -0.5 }, "guidance", "guidance must be between 0 and 20 (got -0.5)." },
         { Valid with { Guidance = 20.5 }, "guidance", "guidance must be between 0 and 20 (got 20.5)." },
         { Valid with { Guidance = double.NaN }, "guidance", "guidance must be between 0 and 20 (got NaN)." },
+        { Valid with { Seed = -1 }, "seed", "seed must be between 0 and 9007199254740991 (got -1)." },
+        { Valid with { Seed = 9_007_199_254_740_992 }, "seed", "seed must be between 0 and 9007199254740991 (got 9007199254740992)." },
         { Valid with { Scheduler = "flow-match-euler" }, "scheduler", "scheduler 'flow-match-euler' does not run sdxl: use one of euler, euler-ancestral, ddim, lcm." },
         { Valid with { ModelId = "flux-dev", Scheduler = "ddim" }, "scheduler", "scheduler 'ddim' does not run flux-dev: use one of flow-match-euler." },
     };
@@ -63,6 +65,16 @@ public sealed class ImageJobRulesTests
     }
 
     [Fact]
+    public void Random_seeds_stay_within_what_a_browser_keeps_exactly()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.InRange(ImageJobRules.Resolve(Valid, _catalog, random).Seed, 0L, ImageJobRules.MaxSeed);
+        }
+    }
+
+    [Fact]
     public void Resolving_fills_the_model_defaults_and_a_random_seed()
     {
         var job = ImageJobRules.Resolve(new ImageJobSpec { Prompt = "  a fox  ", ModelId = "flux-dev" }, _catalog, new Random(7));
@@ -73,7 +85,7 @@ public sealed class ImageJobRulesTests
 
     [Fact]
     public void A_given_seed_is_kept()
-        => Assert.Equal(42UL, ImageJobRules.Resolve(Valid with { Seed = 42 }, _catalog, new Random()).Seed);
+        => Assert.Equal(42L, ImageJobRules.Resolve(Valid with { Seed = 42 }, _catalog, new Random()).Seed);
 
     [Fact]
     public void Resolving_an_invalid_spec_is_refused()

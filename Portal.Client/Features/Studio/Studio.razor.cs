@@ -1,0 +1,221 @@
+using System.Globalization;
+using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Jobs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Heurist.Portal.Client.Features.Studio;
+
+public sealed partial class Studio : IAsyncDisposable
+{
+    private const int GallerySize = 48;
+
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Dictionary<string, string> _fieldErrors = new(StringComparer.Ordinal);
+    private string _prompt = "";
+    private string _negativePrompt = "";
+    private string? _modelId;
+    private SizePreset? _size;
+    private int _steps = 25;
+    private double _guidance = 7.5;
+    private bool _randomSeed = true;
+    private long _seed;
+    private string? _scheduler;
+    private bool _submitting;
+    private string? _submitError;
+    private ImageJobView? _current;
+    private List<ImageJobView>? _gallery;
+    private CancellationTokenSource? _watching;
+
+    [Inject]
+    private IStudioClient StudioClient { get; set; } = default!;
+
+    [Inject]
+    private CreatorIdentity Creator { get; set; } = default!;
+
+    // Filled while prerendering and carried to the interactive render.
+    [PersistentState]
+    public List<StudioModel>? Models { get; set; }
+
+    private StudioModel? SelectedModel => Models?.FirstOrDefault(m => m.Id == _modelId);
+
+    private bool CanGenerate => !_submitting && !string.IsNullOrWhiteSpace(_prompt) && SelectedModel is not null
+                                && _current is not { IsFinished: false } && RendererInfo.IsInteractive;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Models ??= [.. await StudioClient.GetModelsAsync(_disposed.Token)];
+        if (Models.Count > 0)
+        {
+            SelectModel(Models.FirstOrDefault(m => m.WorkersOnline > 0)?.Id ?? Models[0].Id);
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive)
+        {
+            return;
+        }
+        try
+        {
+            _gallery = [.. await StudioClient.GetGalleryAsync(await Creator.GetAsync(), GallerySize, _disposed.Token)];
+            // A job still running from an earlier visit picks up where it is.
+            if (_gallery.FirstOrDefault(j => !j.IsFinished) is { } unfinished)
+            {
+                Show(unfinished);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException or JSException)
+        {
+            _gallery = [];
+            _submitError = "Could not load your gallery; try reloading the page.";
+        }
+        StateHasChanged();
+    }
+
+    private void SelectModel(string modelId)
+    {
+        _modelId = modelId;
+        if (SelectedModel is { } model)
+        {
+            _size = SizePreset.For(model)[0];
+            _steps = model.DefaultSteps;
+            _guidance = model.DefaultGuidance;
+            _scheduler = model.DefaultScheduler;
+        }
+        _fieldErrors.Clear();
+    }
+
+    private void SelectSize(SizePreset? size) => _size = size ?? _size;
+
+    private bool HasError(string field) => _fieldErrors.ContainsKey(field);
+
+    private string? ErrorFor(string field) => _fieldErrors.GetValueOrDefault(field);
+
+    private string PointsHint(StudioModel model)
+    {
+        var (width, height) = (_size?.Width ?? model.DefaultWidth, _size?.Height ?? model.DefaultHeight);
+        var points = Protocol.Points.WaifuPoints.For(width, height, _steps, model.PointsMultiplier, TimeSpan.Zero, TimeSpan.MaxValue);
+        return points == 0
+            ? $"none at fewer than {Protocol.Points.WaifuPoints.MinSteps} steps or below 512 × 512"
+            : string.Create(CultureInfo.InvariantCulture, $"about {points:0.##} Waifu points for the miner, if it finishes in time");
+    }
+
+    private async Task GenerateAsync()
+    {
+        if (SelectedModel is not { } model || _size is null)
+        {
+            return;
+        }
+        _submitting = true;
+        _submitError = null;
+        _fieldErrors.Clear();
+        try
+        {
+            var job = await StudioClient.SubmitAsync(await Creator.GetAsync(), new ImageJobSpec
+            {
+                Prompt = _prompt,
+                NegativePrompt = string.IsNullOrWhiteSpace(_negativePrompt) ? null : _negativePrompt,
+                ModelId = model.Id,
+                Width = _size.Width,
+                Height = _size.Height,
+                Steps = _steps,
+                Guidance = _guidance,
+                Seed = _randomSeed ? null : _seed,
+                Scheduler = _scheduler,
+            }, _disposed.Token);
+            _gallery?.Insert(0, job);
+            Show(job);
+        }
+        catch (NetworkRequestException ex)
+        {
+            // "field: message" names the field at fault; show it there too.
+            var colon = ex.Message.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && !ex.Message[..colon].Contains(' ', StringComparison.Ordinal))
+            {
+                _fieldErrors[ex.Message[..colon]] = ex.Message[(colon + 1)..].Trim();
+            }
+            _submitError = ex.Message;
+        }
+        catch (HttpRequestException)
+        {
+            _submitError = "Could not reach the portal. Check your connection and try again.";
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private void Show(ImageJobView job)
+    {
+        _current = job;
+        if (!_randomSeed || job.IsFinished)
+        {
+            _seed = job.Seed;
+        }
+        if (!job.IsFinished)
+        {
+            _ = WatchAsync(job.Id);
+        }
+    }
+
+    private async Task WatchAsync(Guid jobId)
+    {
+        if (_watching is not null)
+        {
+            await _watching.CancelAsync();
+            _watching.Dispose();
+        }
+        _watching = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        var token = _watching.Token;
+        try
+        {
+            await foreach (var view in StudioClient.WatchAsync(jobId, token))
+            {
+                if (_current?.Id == view.Id)
+                {
+                    _current = view;
+                }
+                var index = _gallery?.FindIndex(j => j.Id == view.Id) ?? -1;
+                if (index >= 0)
+                {
+                    _gallery![index] = view with { PreviewDataUrl = null };
+                }
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NetworkRequestException)
+        {
+            _submitError = "Lost the live progress; the job goes on. Reload the page to see how it ends.";
+            await InvokeAsync(StateHasChanged);
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        if (_current is { IsFinished: false } job)
+        {
+            try
+            {
+                _current = await StudioClient.CancelAsync(job.Id, _disposed.Token) ?? _current;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException)
+            {
+                _submitError = $"Could not cancel: {ex.Message}";
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        _watching?.Dispose();
+        _disposed.Dispose();
+    }
+}

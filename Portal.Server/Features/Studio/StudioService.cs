@@ -1,0 +1,211 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Hangfire;
+using Hangfire.States;
+using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Studio;
+using Heurist.Portal.Data;
+using Heurist.Portal.Data.Images;
+using Heurist.Portal.Data.Jobs;
+using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Models;
+using Microsoft.EntityFrameworkCore;
+
+namespace Heurist.Portal.Server.Features.Studio;
+
+/// <summary>The server's <see cref="IStudioClient"/>: jobs in PostgreSQL, queued through Hangfire on their model's queue.</summary>
+public sealed partial class StudioService(
+    IDbContextFactory<PortalDbContext> databases,
+    IBackgroundJobClient jobs,
+    ModelCatalog catalog,
+    INetworkClient network,
+    JobProgressFeed feed,
+    TimeProvider clock) : IStudioClient
+{
+    /// <summary>How often a watcher looks again even without a signal: the fallback if a notification is lost.</summary>
+    private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(3);
+
+    public async Task<IReadOnlyList<StudioModel>> GetModelsAsync(CancellationToken cancellationToken = default)
+    {
+        var online = await network.GetOnlineWorkersAsync(cancellationToken);
+        var onlineIds = online.Select(w => w.MinerId).ToList();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var demoModels = await db.MinerModels.AsNoTracking()
+            .Where(m => onlineIds.Contains(m.MinerId) && m.Demo)
+            .Select(m => m.ModelId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return [.. catalog.Image.Select(m => new StudioModel(
+            m.Id,
+            m.DisplayName,
+            m.DefaultWidth,
+            m.DefaultHeight,
+            m.DefaultSteps,
+            m.DefaultGuidance,
+            m.DefaultScheduler,
+            m.MinWidth,
+            m.MaxWidth,
+            m.MinHeight,
+            m.MaxHeight,
+            ImageJobRules.SchedulersFor(m.Pipeline),
+            m.PointsMultiplier,
+            online.Count(w => w.Queues.Contains(m.Id)),
+            demoModels.Contains(m.Id)))];
+    }
+
+    public async Task<ImageJobView> SubmitAsync(string creatorId, ImageJobSpec spec, CancellationToken cancellationToken = default)
+    {
+        var errors = Validate(creatorId, spec);
+        if (errors.Count > 0)
+        {
+            var (field, messages) = errors.First();
+            throw new NetworkRequestException($"{field}: {messages[0]}");
+        }
+
+        var resolved = ImageJobRules.Resolve(spec, catalog, Random.Shared);
+        var job = new ImageJob
+        {
+            Id = Guid.NewGuid(),
+            CreatorId = creatorId,
+            CreatedAt = clock.GetUtcNow(),
+            Prompt = resolved.Prompt,
+            NegativePrompt = resolved.NegativePrompt,
+            ModelId = resolved.ModelId,
+            Width = resolved.Width,
+            Height = resolved.Height,
+            Steps = resolved.Steps,
+            Guidance = resolved.Guidance,
+            Seed = resolved.Seed,
+            Scheduler = resolved.Scheduler,
+            State = ImageJobState.Queued,
+        };
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        db.ImageJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // The row is committed before the job exists, so the worker always finds it. Jobs carry only the id.
+        var jobId = job.Id;
+        job.HangfireJobId = jobs.Create<IImageGenerationJob>(j => j.RunAsync(jobId, CancellationToken.None), new EnqueuedState(job.ModelId));
+        await db.SaveChangesAsync(cancellationToken);
+        return ToView(job, demo: false);
+    }
+
+    /// <summary>Errors by field (the creator id and the spec's fields); empty when the request can be queued.</summary>
+    public Dictionary<string, string[]> Validate(string? creatorId, ImageJobSpec? spec)
+    {
+        var errors = ImageJobRules.Validate(spec, catalog);
+        if (string.IsNullOrEmpty(creatorId) || !CreatorIdPattern().IsMatch(creatorId))
+        {
+            errors["creatorId"] = ["creatorId (the X-Creator-Id header) must be 8 to 64 letters, digits, '-' or '_'."];
+        }
+        return errors;
+    }
+
+    public async Task<ImageJobView?> GetJobAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var job = await db.ImageJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return job is null ? null : ToView(job, await IsDemoAsync(db, job, cancellationToken));
+    }
+
+    public async Task<ImageJobView?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var job = await db.ImageJobs.SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+        if (job.State is ImageJobState.Queued or ImageJobState.Running)
+        {
+            job.CancelRequested = true;
+            if (job.State == ImageJobState.Queued)
+            {
+                // Not started: cancel it here. A running job is stopped by its worker, which checks the flag between steps.
+                job.State = ImageJobState.Canceled;
+                job.CompletedAt = clock.GetUtcNow();
+                if (job.HangfireJobId is { } hangfireId)
+                {
+                    jobs.Delete(hangfireId);
+                }
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await ImageJobNotifications.NotifyAsync(db, job.Id, cancellationToken);
+        }
+        return ToView(job, await IsDemoAsync(db, job, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ImageJobView>> GetGalleryAsync(string creatorId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var recent = await db.ImageJobs.AsNoTracking()
+            .Where(j => j.CreatorId == creatorId)
+            .OrderByDescending(j => j.CreatedAt)
+            .Take(Math.Clamp(limit, 1, 200))
+            .ToListAsync(cancellationToken);
+        var demoMiners = await DemoMinersAsync(db, recent, cancellationToken);
+        return [.. recent.Select(j => ToView(j, demoMiners.Contains((j.MinerId, j.ModelId))))];
+    }
+
+    public async IAsyncEnumerable<ImageJobView> WatchAsync(Guid id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var changes = feed.Subscribe(id);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var view = await GetJobAsync(id, cancellationToken);
+            if (view is null)
+            {
+                yield break;
+            }
+            yield return view;
+            if (view.IsFinished)
+            {
+                yield break;
+            }
+            await changes.WaitAsync(WatchPoll, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> IsDemoAsync(PortalDbContext db, ImageJob job, CancellationToken cancellationToken)
+        => job.MinerId is not null && await db.MinerModels.AnyAsync(m => m.MinerId == job.MinerId && m.ModelId == job.ModelId && m.Demo, cancellationToken);
+
+    private static async Task<HashSet<(string?, string)>> DemoMinersAsync(PortalDbContext db, List<ImageJob> jobs, CancellationToken cancellationToken)
+    {
+        var miners = jobs.Select(j => j.MinerId).OfType<string>().Distinct().ToList();
+        var demo = await db.MinerModels.AsNoTracking()
+            .Where(m => miners.Contains(m.MinerId) && m.Demo)
+            .Select(m => new { m.MinerId, m.ModelId })
+            .ToListAsync(cancellationToken);
+        return [.. demo.Select(d => ((string?)d.MinerId, d.ModelId))];
+    }
+
+    public static ImageJobView ToView(ImageJob job, bool demo)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new ImageJobView(
+            job.Id,
+            job.Prompt,
+            job.NegativePrompt,
+            job.ModelId,
+            job.Width,
+            job.Height,
+            job.Steps,
+            job.Guidance,
+            job.Seed,
+            job.Scheduler,
+            job.State,
+            job.ProgressStep,
+            job.CreatedAt,
+            job.StartedAt,
+            job.CompletedAt,
+            job.MinerId,
+            job.ImageSha256,
+            job.Points,
+            job.Error,
+            demo,
+            job.State == ImageJobState.Running && job.Preview is { Length: > 0 } preview ? "data:image/png;base64," + Convert.ToBase64String(preview) : null);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}$")]
+    private static partial Regex CreatorIdPattern();
+}
