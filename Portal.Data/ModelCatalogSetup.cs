@@ -54,6 +54,10 @@ public static class ModelCatalogSetup
                 {
                     errors.Add($"{key}: the size limits must satisfy 8 ≤ Min ≤ Max ≤ {ImageJobRules.MaxSide}.");
                 }
+                if (model.SizeMultiple is not (8 or 16 or 32 or 64))
+                {
+                    errors.Add($"{key}:SizeMultiple must be 8, 16, 32 or 64.");
+                }
                 if (model.PointsMultiplier < 0 || model.DeadlineSeconds <= 0 || model.MinVramGiB < 0)
                 {
                     errors.Add($"{key}: PointsMultiplier and MinVramGiB must not be negative, and DeadlineSeconds must be positive.");

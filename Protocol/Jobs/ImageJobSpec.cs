@@ -96,8 +96,9 @@ public static class ImageJobRules
                 : $"modelId '{spec.ModelId}' is not in the catalog: use one of {string.Join(", ", catalog.Image.Select(m => m.Id))}."];
         }
 
-        CheckSide("width", spec.Width, model?.MinWidth, model?.MaxWidth, errors);
-        CheckSide("height", spec.Height, model?.MinHeight, model?.MaxHeight, errors);
+        var multiple = Math.Max(8, model?.SizeMultiple ?? 8);
+        CheckSide("width", spec.Width, multiple, model?.MinWidth, model?.MaxWidth, errors);
+        CheckSide("height", spec.Height, multiple, model?.MinHeight, model?.MaxHeight, errors);
 
         if (spec.Steps is { } steps && steps is < MinSteps or > MaxSteps)
         {
@@ -142,15 +143,17 @@ public static class ImageJobRules
             spec.Scheduler ?? model.DefaultScheduler);
     }
 
-    private static void CheckSide(string field, int? value, int? min, int? max, Dictionary<string, string[]> errors)
+    private static void CheckSide(string field, int? value, int multiple, int? min, int? max, Dictionary<string, string[]> errors)
     {
         if (value is not { } side)
         {
             return;
         }
-        if (side % 8 != 0)
+        if (side % multiple != 0)
         {
-            errors[field] = [$"{field} must be a multiple of 8 (got {side})."];
+            errors[field] = [multiple == 8
+                ? $"{field} must be a multiple of 8 (got {side})."
+                : $"{field} must be a multiple of {multiple} for this model (got {side})."];
         }
         else if (side > MaxSide)
         {

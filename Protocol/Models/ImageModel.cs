@@ -50,6 +50,9 @@ public sealed class ImageModel
     /// <summary>The scheduler used when a job names none.</summary>
     public string DefaultScheduler { get; set; } = "";
 
+    /// <summary>Width and height must be multiples of this: 8 (one latent pixel), or 16 for Flux, which packs latents 2×2.</summary>
+    public int SizeMultiple { get; set; } = 8;
+
     public int MinWidth { get; set; } = 64;
 
     public int MaxWidth { get; set; } = 2048;

@@ -70,6 +70,7 @@ public sealed class ModelCatalog
                 DefaultSteps = 28,
                 DefaultGuidance = 3.5,
                 DefaultScheduler = "flow-match-euler",
+                SizeMultiple = 16,
                 MinWidth = 256,
                 MaxWidth = 2048,
                 MinHeight = 256,

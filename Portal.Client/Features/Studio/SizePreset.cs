@@ -22,7 +22,8 @@ public sealed record SizePreset(int Width, int Height)
     public static IReadOnlyList<SizePreset> For(StudioModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var fitting = Candidates.Where(p => p.Width >= model.MinWidth && p.Width <= model.MaxWidth && p.Height >= model.MinHeight && p.Height <= model.MaxHeight);
+        var fitting = Candidates.Where(p => p.Width >= model.MinWidth && p.Width <= model.MaxWidth && p.Height >= model.MinHeight && p.Height <= model.MaxHeight
+                                            && p.Width % model.SizeMultiple == 0 && p.Height % model.SizeMultiple == 0);
         return [.. new[] { new SizePreset(model.DefaultWidth, model.DefaultHeight) }.Concat(fitting).Distinct()];
     }
 }

@@ -12,6 +12,7 @@ public sealed record StudioModel(
     int DefaultSteps,
     double DefaultGuidance,
     string DefaultScheduler,
+    int SizeMultiple,
     int MinWidth,
     int MaxWidth,
     int MinHeight,

@@ -43,6 +43,7 @@ public sealed partial class StudioService(
             m.DefaultSteps,
             m.DefaultGuidance,
             m.DefaultScheduler,
+            m.SizeMultiple,
             m.MinWidth,
             m.MaxWidth,
             m.MinHeight,

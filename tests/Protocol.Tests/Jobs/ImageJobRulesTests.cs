@@ -25,6 +25,7 @@ public sealed class ImageJobRulesTests
         { Valid with { Width = 256 }, "width", "width must be between 512 and 2048 for this model (got 256)." },
         { Valid with { ModelId = "sd15", Height = 1536 }, "height", "height must be between 256 and 1024 for this model (got 1536)." },
         { Valid with { Width = -8 }, "width", "width must be between 512 and 2048 for this model (got -8)." },
+        { Valid with { ModelId = "flux-dev", Width = 1032 }, "width", "width must be a multiple of 16 for this model (got 1032)." },
         { Valid with { Steps = 0 }, "steps", "steps must be between 1 and 50 (got 0)." },
         { Valid with { Steps = 51 }, "steps", "steps must be between 1 and 50 (got 51)." },
         { Valid with { Guidance = -0.5 }, "guidance", "guidance must be between 0 and 20 (got -0.5)." },

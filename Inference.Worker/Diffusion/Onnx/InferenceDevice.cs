@@ -1,0 +1,39 @@
+using Heurist.Inference.Worker.Device;
+using Heurist.Portal.Data.Miners;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Heurist.Inference.Worker.Diffusion.Onnx;
+
+/// <summary>
+/// How graphs run on this machine: with ONNX Runtime's CUDA execution provider (fp16 weights where the folder has
+/// them) when the native library offers it, otherwise on the CPU with a fixed thread count, so that the same inputs
+/// give bit-identical outputs.
+/// </summary>
+public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
+{
+    public bool UsesCuda => device.Kind == DeviceKind.Cuda;
+
+    public SessionOptions CreateSessionOptions()
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        if (UsesCuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(0);
+                return options;
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
+            {
+                // The CPU package was built without CUDA although the device reported it: run on the CPU rather than not at all.
+            }
+        }
+        options.IntraOpNumThreads = cpuThreads;
+        options.InterOpNumThreads = 1;
+        return options;
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Heurist.Inference.Worker.Diffusion.Onnx;
+
+/// <summary>A graph's interface is not what a pipeline needs: says which file and which input or output.</summary>
+public sealed class ModelInterfaceException(string message) : Exception(message);
+
+/// <summary>
+/// One ONNX graph of a model folder (a text encoder, the UNet, the VAE decoder…), loaded once into an
+/// <see cref="InferenceSession"/>. Inputs and outputs are bound by name from the graph's metadata, converted to the
+/// element type the graph declares (float16 or float32, int32 or int64), and a missing name is a clear error.
+/// </summary>
+public sealed class ModelGraph : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public ModelGraph(string path, SessionOptions options, string component)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Path = path;
+        Component = component;
+        _session = new InferenceSession(path, options);
+    }
+
+    /// <summary>The file, for error messages and hashes.</summary>
+    public string Path { get; }
+
+    /// <summary>The folder the graph came from: "unet", "text_encoder_2"…</summary>
+    public string Component { get; }
+
+    public IReadOnlyCollection<string> InputNames => [.. _session.InputMetadata.Keys];
+
+    public IReadOnlyCollection<string> OutputNames => [.. _session.OutputMetadata.Keys];
+
+    public bool HasInput(string name) => _session.InputMetadata.ContainsKey(name);
+
+    public bool HasOutput(string name) => _session.OutputMetadata.ContainsKey(name);
+
+    /// <summary>Fails with a message naming the file when the graph lacks an input or output a pipeline relies on.</summary>
+    public ModelGraph Require(IEnumerable<string> inputs, IEnumerable<string> outputs)
+    {
+        var missingInputs = inputs.Where(i => !HasInput(i)).ToList();
+        var missingOutputs = outputs.Where(o => !HasOutput(o)).ToList();
+        if (missingInputs.Count > 0 || missingOutputs.Count > 0)
+        {
+            var what = string.Join("; ", new[]
+            {
+                missingInputs.Count > 0 ? $"no input {string.Join(", ", missingInputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", InputNames)})" : null,
+                missingOutputs.Count > 0 ? $"no output {string.Join(", ", missingOutputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", OutputNames)})" : null,
+            }.OfType<string>());
+            throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} has {what}.");
+        }
+        return this;
+    }
+
+    /// <summary>The declared rank of an input (the number of dimensions), for inputs that differ between exports.</summary>
+    public int InputRank(string name) => _session.InputMetadata[name].Dimensions.Length;
+
+    /// <summary>Runs the graph and returns the requested outputs as float32 host tensors.</summary>
+    public IReadOnlyDictionary<string, NamedTensor> Run(IReadOnlyDictionary<string, NamedTensor> inputs, IReadOnlyList<string> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var names = new List<string>(inputs.Count);
+        var values = new List<OrtValue>(inputs.Count);
+        try
+        {
+            foreach (var (name, tensor) in inputs)
+            {
+                if (!_session.InputMetadata.TryGetValue(name, out var metadata))
+                {
+                    throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} has no input '{name}' (it has {string.Join(", ", InputNames)}).");
+                }
+                names.Add(name);
+                values.Add(ToOrtValue(name, tensor, metadata.ElementDataType));
+            }
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, names, values, outputs);
+            var read = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                read[outputs[i]] = FromOrtValue(outputs[i], results[i]);
+            }
+            return read;
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    private OrtValue ToOrtValue(string name, NamedTensor tensor, TensorElementType type) => type switch
+    {
+        TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(tensor.Floats ?? tensor.Integers!.Select(v => (float)v).ToArray(), tensor.Shape),
+        TensorElementType.Float16 => OrtValue.CreateTensorValueFromMemory(
+            (tensor.Floats ?? tensor.Integers!.Select(v => (float)v).ToArray()).Select(v => (Float16)v).ToArray(), tensor.Shape),
+        TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(tensor.Integers ?? tensor.Floats!.Select(v => (long)Math.Round(v)).ToArray(), tensor.Shape),
+        TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(
+            (tensor.Integers ?? tensor.Floats!.Select(v => (long)Math.Round(v)).ToArray()).Select(v => checked((int)v)).ToArray(), tensor.Shape),
+        _ => throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} input '{name}' is {type}; only float32, float16, int32 and int64 inputs are supported."),
+    };
+
+    private NamedTensor FromOrtValue(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        var shape = info.Shape;
+        return info.ElementDataType switch
+        {
+            TensorElementType.Float => NamedTensor.OfFloats(value.GetTensorDataAsSpan<float>().ToArray(), shape),
+            TensorElementType.Float16 => NamedTensor.OfFloats(Widen(value.GetTensorDataAsSpan<Float16>()), shape),
+            _ => throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} output '{name}' is {info.ElementDataType}; a float tensor was expected."),
+        };
+    }
+
+    private static float[] Widen(ReadOnlySpan<Float16> halves)
+    {
+        var floats = new float[halves.Length];
+        for (var i = 0; i < halves.Length; i++)
+        {
+            floats[i] = (float)halves[i];
+        }
+        return floats;
+    }
+
+    public void Dispose() => _session.Dispose();
+}
