@@ -55,6 +55,7 @@ public sealed class ReferenceScriptTests
 {
     [Theory]
     [InlineData("noise.py", "noise.json")]
+    [InlineData("schedulers.py", "schedulers.json")]
     public async Task Running_the_reference_script_again_reproduces_the_committed_json(string script, string json)
     {
         var output = await ReferenceData.RunScriptAsync(script, TestContext.Current.CancellationToken);
