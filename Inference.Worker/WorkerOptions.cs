@@ -23,6 +23,21 @@ public sealed class WorkerOptions
 
     /// <summary>Jobs run at once. One GPU runs one image job at a time, so 1 unless the models are tiny.</summary>
     public int Concurrency { get; set; } = 1;
+
+    /// <summary>
+    /// The folder holding one model folder per catalog id (ModelsPath/sdxl, ModelsPath/flux-dev…). Unset: the worker
+    /// serves no model, only the default queue.
+    /// </summary>
+    public string? ModelsPath { get; set; }
+
+    /// <summary>The catalog ids to serve; empty serves every catalog model that has a folder under ModelsPath.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>ONNX Runtime threads on the CPU; fixed, because the thread count is part of what makes output reproducible.</summary>
+    public int CpuThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How long a job may go without its worker's heartbeat before another worker runs it.</summary>
+    public int AbandonedJobSeconds { get; set; } = 300;
 }
 
 /// <summary>Checks the worker's settings and names the key at fault.</summary>
@@ -53,6 +68,22 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         if (options.Concurrency is < 1 or > 64)
         {
             errors.Add("Worker:Concurrency must be between 1 and 64.");
+        }
+        if (options.CpuThreads is < 1 or > 256)
+        {
+            errors.Add("Worker:CpuThreads must be between 1 and 256.");
+        }
+        if (options.AbandonedJobSeconds is < 2 or > 86_400)
+        {
+            errors.Add("Worker:AbandonedJobSeconds must be between 2 and 86400.");
+        }
+        if (options.ModelsPath is { Length: > 0 } models && !Directory.Exists(models))
+        {
+            errors.Add($"Worker:ModelsPath '{models}' is not a folder.");
+        }
+        if (options.Models.Count > 0 && string.IsNullOrWhiteSpace(options.ModelsPath))
+        {
+            errors.Add("Worker:Models names models to serve, but Worker:ModelsPath (where their folders are) is not set.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

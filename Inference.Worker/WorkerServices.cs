@@ -1,5 +1,6 @@
 using Hangfire;
 using Heurist.Inference.Worker.Device;
+using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Jobs;
 using Heurist.Inference.Worker.Mining;
 using Heurist.Portal.Data;
@@ -38,25 +39,42 @@ public static class WorkerServices
             PortalDatabase.VerifyAsync(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!, requireSchema: true, cancellationToken));
 
         services.AddSingleton(_ => DeviceInfo.Detect());
+        services.AddModelCatalog();
+        services.AddSingleton<ModelHost>();
+        services.AddStartupCheck("Worker:Models", (provider, _) =>
+        {
+            try
+            {
+                provider.GetRequiredService<ModelHost>().Inspect();
+            }
+            catch (Exception ex) when (ex is ModelFolderException or Diffusion.Tokenizers.TokenizerFileException or IOException)
+            {
+                throw new InvalidOperationException(ex.Message, ex);
+            }
+            return Task.CompletedTask;
+        });
         services.AddSingleton<MinerRegistry>();
         services.AddStartupCheck("Worker:MinerId", (provider, cancellationToken)
             => provider.GetRequiredService<MinerRegistry>().EnsureIdIsFreeAsync(cancellationToken));
         // Registered before the job server, so the miner exists before its first job runs.
         services.AddHostedService<MinerHeartbeatService>();
 
-        services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
+        services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(
+            provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!,
+            TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.AbandonedJobSeconds)));
         services.AddHangfire(configuration => configuration.UsePortalDefaults());
         services.AddHangfireServer((provider, server) =>
         {
             var worker = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
             var registry = provider.GetRequiredService<MinerRegistry>();
             server.ServerName = $"{worker.MinerId}:{registry.InstanceId:N}";
-            server.Queues = [.. worker.Queues];
+            server.Queues = [.. registry.Queues];
             server.WorkerCount = worker.Concurrency;
             server.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
 
         services.AddScoped<IDispatchProbeJob, DispatchProbeJob>();
+        services.AddScoped<IImageGenerationJob, ImageGenerationJob>();
         return builder;
     }
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Heurist.Inference.Worker.Mining;
 
 /// <summary>
-/// Registers the miner before the job server starts (it is registered first), then sends a heartbeat every
+/// Loads the models and registers the miner before the job server starts (it is registered first), then sends a heartbeat every
 /// Worker:HeartbeatSeconds, and marks the miner stopped on a clean shutdown.
 /// </summary>
 public sealed class MinerHeartbeatService(
@@ -19,7 +19,7 @@ public sealed class MinerHeartbeatService(
     {
         await registry.RegisterAsync(cancellationToken);
         logger.LogInformation("Miner {MinerId} registered (instance {InstanceId}), serving queues {Queues}",
-            registry.MinerId, registry.InstanceId, string.Join(", ", options.Value.Queues));
+            registry.MinerId, registry.InstanceId, string.Join(", ", registry.Queues));
         _loop = BeatAsync(_stopping.Token);
     }
 

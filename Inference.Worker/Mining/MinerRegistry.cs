@@ -1,6 +1,9 @@
 using System.Reflection;
+using System.Text.Json;
+using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Device;
 using Heurist.Portal.Data;
+using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Protocol.Miners;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +16,16 @@ public sealed class MinerRegistry(
     IDbContextFactory<PortalDbContext> databases,
     IOptions<WorkerOptions> options,
     DeviceInfo device,
+    ModelHost models,
     TimeProvider clock)
 {
     /// <summary>Identifies this run of the worker; a restart gets a new one.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
 
     public string MinerId => options.Value.MinerId;
+
+    /// <summary>The queues this worker serves: the configured ones and one per model it serves.</summary>
+    public IReadOnlyList<string> Queues => [.. options.Value.Queues.Union(models.ConfiguredModelIds(), StringComparer.Ordinal)];
 
     public static string WorkerVersion { get; } =
         typeof(MinerRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -62,13 +69,30 @@ public sealed class MinerRegistry(
         miner.DeviceName = device.Name;
         miner.DeviceKind = device.Kind;
         miner.MemoryBytes = device.MemoryBytes;
-        miner.Queues = [.. options.Value.Queues];
+        miner.Queues = [.. Queues];
         miner.HostName = Environment.MachineName;
         miner.WorkerVersion = WorkerVersion;
         miner.InstanceId = InstanceId;
         miner.StartedAt = now;
         miner.LastHeartbeatAt = now;
         miner.StoppedAt = null;
+
+        // The models served, with the hash of every file as loaded: what this run can be held to.
+        var served = models.Served;
+        var previous = await db.MinerModels.Where(m => m.MinerId == MinerId).ToListAsync(cancellationToken);
+        db.MinerModels.RemoveRange(previous.Where(p => served.All(s => s.ModelId != p.ModelId)));
+        foreach (var folder in served)
+        {
+            var row = previous.FirstOrDefault(p => p.ModelId == folder.ModelId);
+            if (row is null)
+            {
+                row = new MinerModel { MinerId = MinerId, ModelId = folder.ModelId, FileHashes = "{}" };
+                db.MinerModels.Add(row);
+            }
+            row.Demo = folder.Demo;
+            row.FileHashes = JsonSerializer.Serialize(folder.FileHashes);
+            row.RegisteredAt = now;
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -57,6 +57,9 @@ public sealed class ModelGraph : IDisposable
     /// <summary>The declared rank of an input (the number of dimensions), for inputs that differ between exports.</summary>
     public int InputRank(string name) => _session.InputMetadata[name].Dimensions.Length;
 
+    /// <summary>The declared size of each dimension of an input; −1 where it is symbolic (dynamic).</summary>
+    public int[] InputDimensions(string name) => [.. _session.InputMetadata[name].Dimensions];
+
     /// <summary>Runs the graph and returns the requested outputs as float32 host tensors.</summary>
     public IReadOnlyDictionary<string, NamedTensor> Run(IReadOnlyDictionary<string, NamedTensor> inputs, IReadOnlyList<string> outputs)
     {

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Heurist.Inference.Worker.Device;
+using Heurist.Inference.Worker.Diffusion.Models;
+using Heurist.Inference.Worker.Diffusion.Onnx;
+using Heurist.Inference.Worker.Diffusion.Pipelines;
+using Heurist.Inference.Worker.Mining;
+using Heurist.Portal.Data;
+using Heurist.Portal.Data.Images;
+using Heurist.Portal.Data.Jobs;
+using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Models;
+using Heurist.Protocol.Points;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Heurist.Inference.Worker.Jobs;
+
+/// <summary>
+/// Runs one image job: loads its spec, renders it with the model's pipeline while reporting each step, stores the PNG
+/// by its sha256, credits the miner's points and marks the job done. Re-running a finished job changes nothing, and
+/// a re-run of an interrupted one stores no second image and credits no second time.
+/// </summary>
+public sealed class ImageGenerationJob(
+    IDbContextFactory<PortalDbContext> databases,
+    ModelHost models,
+    ModelCatalog catalog,
+    MinerRegistry registry,
+    DeviceInfo device,
+    TimeProvider clock,
+    ILogger<ImageGenerationJob> logger) : IImageGenerationJob
+{
+    /// <summary>Progress is written at most this often, plus at every preview and at the end.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+
+    public async Task RunAsync(Guid imageJobId, CancellationToken cancellationToken)
+    {
+        ImageJob job;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            var found = await db.ImageJobs.SingleOrDefaultAsync(j => j.Id == imageJobId, cancellationToken);
+            if (found is null)
+            {
+                logger.LogWarning("Image job {JobId} does not exist; nothing to do", imageJobId);
+                return;
+            }
+            job = found;
+            if (job.State is ImageJobState.Succeeded or ImageJobState.Failed or ImageJobState.Canceled)
+            {
+                return;
+            }
+            if (job.CancelRequested)
+            {
+                await FinishAsync(db, job, ImageJobState.Canceled, null, cancellationToken);
+                return;
+            }
+            job.State = ImageJobState.Running;
+            job.MinerId = registry.MinerId;
+            job.StartedAt ??= clock.GetUtcNow();
+            job.Attempts++;
+            job.ProgressStep = 0;
+            job.Preview = null;
+            await db.SaveChangesAsync(cancellationToken);
+            await ImageJobNotifications.NotifyAsync(db, job.Id, cancellationToken);
+        }
+
+        var pipeline = models.Find(job.ModelId);
+        var model = catalog.FindImageModel(job.ModelId);
+        if (pipeline is null || model is null)
+        {
+            await FailAsync(job, $"miner {registry.MinerId} does not serve {job.ModelId}", cancellationToken);
+            return;
+        }
+
+        using var canceled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reporter = new ProgressReporter(databases, job.Id, clock, canceled);
+        var watch = Stopwatch.StartNew();
+        GeneratedImage image;
+        try
+        {
+            image = pipeline.Generate(ToResolved(job), reporter.Report, canceled.Token);
+            reporter.Flush();
+        }
+        catch (OperationCanceledException) when (reporter.CancelRequested)
+        {
+            await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+            var current = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, CancellationToken.None);
+            await FinishAsync(db, current, ImageJobState.Canceled, null, CancellationToken.None);
+            return;
+        }
+        catch (Exception ex) when (ex is ModelInterfaceException or OnnxRuntimeException or ModelFolderException or ArgumentException)
+        {
+            // A model that cannot run this job will not run it on a retry either: record why, and stop.
+            logger.LogError(ex, "Image job {JobId} failed on {Model}", job.Id, job.ModelId);
+            await FailAsync(job, $"{job.ModelId} could not render it ({ex.Message})", cancellationToken);
+            return;
+        }
+        var duration = watch.Elapsed;
+
+        await StoreResultAsync(job, model, pipeline.Folder, image, duration, cancellationToken);
+    }
+
+    private async Task StoreResultAsync(ImageJob job, ImageModel model, ModelFolder folder, GeneratedImage image, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(image.Png));
+        var points = WaifuPoints.For(job.Width, job.Height, job.Steps, model.PointsMultiplier, duration, TimeSpan.FromSeconds(model.DeadlineSeconds));
+        var now = clock.GetUtcNow();
+        var metadata = JsonSerializer.Serialize(new
+        {
+            model = new { id = job.ModelId, pipeline = folder.Pipeline.ToString(), demo = folder.Demo, files = folder.FileHashes },
+            job = new { job.Prompt, job.NegativePrompt, job.Width, job.Height, job.Steps, job.Guidance, job.Seed, job.Scheduler },
+            timings = new
+            {
+                textEncodingMs = image.Timings.TextEncoding.TotalMilliseconds,
+                denoisingMs = image.Timings.Denoising.TotalMilliseconds,
+                decodingMs = image.Timings.Decoding.TotalMilliseconds,
+                totalMs = duration.TotalMilliseconds,
+            },
+            worker = new { minerId = registry.MinerId, device = device.Name, deviceKind = device.Kind.ToString(), version = MinerRegistry.WorkerVersion },
+        });
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Content-addressed and credited once per job: a re-run after a crash finds both rows already there.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {image.Png}, {image.Width}, {image.Height}, CAST({metadata} AS jsonb), {now}) ON CONFLICT (sha256) DO NOTHING",
+            cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO points_credits (job_id, miner_id, kind, points, credited_at) VALUES ({job.Id}, {registry.MinerId}, {nameof(PointsKind.Waifu)}, {points}, {now}) ON CONFLICT (job_id) DO NOTHING",
+            cancellationToken);
+        var stored = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
+        stored.State = ImageJobState.Succeeded;
+        stored.ImageSha256 = sha256;
+        stored.Points = await db.PointsCredits.Where(c => c.JobId == job.Id).Select(c => c.Points).SingleAsync(cancellationToken);
+        stored.ProgressStep = stored.Steps;
+        stored.Preview = null;
+        stored.CompletedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await ImageJobNotifications.NotifyAsync(db, job.Id, cancellationToken);
+        logger.LogInformation("Image job {JobId} on {Model}: {Width}×{Height}, {Steps} steps in {Seconds:0.00} s, {Points} points, image {Sha}",
+            job.Id, job.ModelId, job.Width, job.Height, job.Steps, duration.TotalSeconds, stored.Points, sha256[..12]);
+    }
+
+    private async Task FailAsync(ImageJob job, string reason, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var current = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
+        current.Error = reason.Length > 1000 ? reason[..1000] : reason;
+        await FinishAsync(db, current, ImageJobState.Failed, current.Error, cancellationToken);
+    }
+
+    private async Task FinishAsync(PortalDbContext db, ImageJob job, ImageJobState state, string? error, CancellationToken cancellationToken)
+    {
+        job.State = state;
+        job.Error = error;
+        job.Preview = null;
+        job.CompletedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await ImageJobNotifications.NotifyAsync(db, job.Id, cancellationToken);
+    }
+
+    private static ResolvedImageJob ToResolved(ImageJob job)
+        => new(job.Prompt, job.NegativePrompt, job.ModelId, job.Width, job.Height, job.Steps, job.Guidance, job.Seed, job.Scheduler);
+
+    /// <summary>
+    /// Writes progress from inside the (synchronous) pipeline: at most every <see cref="ProgressInterval"/>, with a
+    /// preview every so often, and reads back whether the creator cancelled, in the same round trip.
+    /// </summary>
+    private sealed class ProgressReporter(IDbContextFactory<PortalDbContext> databases, Guid jobId, TimeProvider clock, CancellationTokenSource cancel)
+    {
+        private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
+        private DenoiseProgress? _pending;
+
+        public bool CancelRequested { get; private set; }
+
+        public void Report(DenoiseProgress progress)
+        {
+            _pending = progress;
+            var previewEvery = Math.Max(1, progress.TotalSteps / 10);
+            var due = clock.GetUtcNow() - _lastWrite >= ProgressInterval || progress.Step % previewEvery == 0;
+            if (due && progress.Step < progress.TotalSteps)
+            {
+                Write(progress, withPreview: progress.Step % previewEvery == 0 || progress.Step == 1);
+            }
+        }
+
+        /// <summary>Writes the last step if it was not written yet (the result follows right after).</summary>
+        public void Flush()
+        {
+            if (_pending is { } last)
+            {
+                Write(last, withPreview: false);
+            }
+        }
+
+        private void Write(DenoiseProgress progress, bool withPreview)
+        {
+            _pending = null;
+            _lastWrite = clock.GetUtcNow();
+            var preview = withPreview ? progress.RenderPreview() : null;
+            using var db = databases.CreateDbContext();
+            var cancelRequested = withPreview
+                ? db.Database.SqlQuery<bool>($"UPDATE image_jobs SET progress_step = {progress.Step}, preview = {preview} WHERE id = {jobId} RETURNING cancel_requested AS \"Value\"").AsEnumerable().SingleOrDefault()
+                : db.Database.SqlQuery<bool>($"UPDATE image_jobs SET progress_step = {progress.Step} WHERE id = {jobId} RETURNING cancel_requested AS \"Value\"").AsEnumerable().SingleOrDefault();
+            db.Database.ExecuteSql($"SELECT pg_notify({ImageJobNotifications.Channel}, {jobId.ToString()})");
+            if (cancelRequested && !CancelRequested)
+            {
+                CancelRequested = true;
+                cancel.Cancel();
+            }
+        }
+    }
+}
