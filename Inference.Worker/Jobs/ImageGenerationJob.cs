@@ -201,9 +201,10 @@ public sealed class ImageGenerationJob(
             _lastWrite = clock.GetUtcNow();
             var preview = withPreview ? progress.RenderPreview() : null;
             using var db = databases.CreateDbContext();
-            var cancelRequested = withPreview
-                ? db.Database.SqlQuery<bool>($"UPDATE image_jobs SET progress_step = {progress.Step}, preview = {preview} WHERE id = {jobId} RETURNING cancel_requested AS \"Value\"").AsEnumerable().SingleOrDefault()
-                : db.Database.SqlQuery<bool>($"UPDATE image_jobs SET progress_step = {progress.Step} WHERE id = {jobId} RETURNING cancel_requested AS \"Value\"").AsEnumerable().SingleOrDefault();
+            db.ImageJobs.Where(j => j.Id == jobId).ExecuteUpdate(set => set
+                .SetProperty(j => j.ProgressStep, progress.Step)
+                .SetProperty(j => j.Preview, j => withPreview ? preview : j.Preview));
+            var cancelRequested = db.ImageJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).Single();
             db.Database.ExecuteSql($"SELECT pg_notify({ImageJobNotifications.Channel}, {jobId.ToString()})");
             if (cancelRequested && !CancelRequested)
             {

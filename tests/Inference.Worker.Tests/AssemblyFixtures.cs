@@ -1,3 +1,4 @@
 using Heurist.Testing;
 
 [assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(TinyModelsFixture))]

@@ -1,0 +1,212 @@
+using Heurist.Inference.Worker.Mining;
+using Heurist.Portal.Data.Images;
+using Heurist.Portal.Data.Jobs;
+using Heurist.Protocol.Jobs;
+using Heurist.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Heurist.Inference.Worker.Tests.Jobs;
+
+public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModelsFixture tiny)
+{
+    [Fact]
+    public async Task A_job_renders_stores_its_png_by_sha256_credits_points_and_finishes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejob");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sd15", 512, 512, steps: 20, scheduler: "euler-ancestral");
+
+            await RunAsync(host, jobId, ct);
+
+            await using var db = PostgresFixture.CreateContext(database);
+            var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Succeeded, job.State);
+            Assert.Equal(20, job.ProgressStep);
+            Assert.Equal(1, job.Attempts);
+            Assert.Null(job.Preview);
+            Assert.Equal(host.Services.GetRequiredService<MinerRegistry>().MinerId, job.MinerId);
+            // 512 × 512 at 20 steps is one point, times SD 1.5's 0.3.
+            Assert.Equal(0.3m, job.Points);
+            var image = await db.Images.AsNoTracking().SingleAsync(i => i.Sha256 == job.ImageSha256, ct);
+            Assert.Equal(job.ImageSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image.Png)));
+            Assert.Equal((512, 512), (image.Width, image.Height));
+            using var metadata = System.Text.Json.JsonDocument.Parse(image.Metadata);
+            var model = metadata.RootElement.GetProperty("model");
+            Assert.True(model.GetProperty("demo").GetBoolean());
+            Assert.Matches("^[0-9a-f]{64}$", model.GetProperty("files").GetProperty("unet/model.onnx").GetString());
+            Assert.Equal(42, metadata.RootElement.GetProperty("job").GetProperty("Seed").GetInt64());
+            var credit = await db.PointsCredits.AsNoTracking().SingleAsync(c => c.JobId == jobId, ct);
+            Assert.Equal((0.3m, PointsKind.Waifu, job.MinerId), (credit.Points, credit.Kind, credit.MinerId));
+        }
+    }
+
+    [Fact]
+    public async Task Running_a_job_again_stores_no_second_image_and_credits_no_second_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobretry");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sdxl", 512, 512, steps: 20, scheduler: "euler");
+            await RunAsync(host, jobId, ct);
+            string? firstImage;
+            await using (var db = PostgresFixture.CreateContext(database))
+            {
+                firstImage = (await db.ImageJobs.SingleAsync(j => j.Id == jobId, ct)).ImageSha256;
+            }
+
+            // A retry of a finished job does nothing at all.
+            await RunAsync(host, jobId, ct);
+            // A worker that died after storing the result leaves the job "running": the re-run finds the image and the credit there.
+            await using (var db = PostgresFixture.CreateContext(database))
+            {
+                await db.ImageJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.State, ImageJobState.Running), ct);
+            }
+            await RunAsync(host, jobId, ct);
+
+            await using var check = PostgresFixture.CreateContext(database);
+            var job = await check.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Succeeded, job.State);
+            Assert.Equal(2, job.Attempts);
+            Assert.Equal(firstImage, job.ImageSha256);
+            Assert.Equal(1, await check.Images.CountAsync(ct));
+            Assert.Equal(1, await check.PointsCredits.CountAsync(c => c.JobId == jobId, ct));
+            Assert.Equal(1m, job.Points);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_before_it_starts_is_not_rendered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobcancelled");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sd15", 256, 256, steps: 4, scheduler: "euler", cancelRequested: true);
+
+            await RunAsync(host, jobId, ct);
+
+            await using var db = PostgresFixture.CreateContext(database);
+            var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Canceled, job.State);
+            Assert.Null(job.ImageSha256);
+            Assert.Equal(0, await db.Images.CountAsync(ct));
+        }
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_while_it_renders_stops_between_steps()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobstop");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sdxl", 1536, 1536, steps: 50, scheduler: "euler");
+            // On the thread pool: the pipeline is synchronous, and the test must go on while it renders.
+            var running = Task.Run(() => RunAsync(host, jobId, ct), ct);
+
+            await using (var db = PostgresFixture.CreateContext(database))
+            {
+                while (!await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.ProgressStep > 0, ct))
+                {
+                    Assert.False(running.IsCompleted, "The job finished before it could be cancelled; make it longer.");
+                    await Task.Delay(10, ct);
+                }
+                var stillRunning = await db.ImageJobs
+                    .Where(j => j.Id == jobId && j.State == ImageJobState.Running && j.ProgressStep < 50)
+                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.CancelRequested, true), ct);
+                Assert.Equal(1, stillRunning);
+            }
+            await running;
+
+            await using var check = PostgresFixture.CreateContext(database);
+            var job = await check.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Canceled, job.State);
+            Assert.InRange(job.ProgressStep, 1, 49);
+            Assert.Null(job.ImageSha256);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_for_a_model_this_worker_does_not_serve_fails_with_the_reason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobunserved", ["sd15"]);
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "flux-dev", 256, 256, steps: 4, scheduler: "flow-match-euler");
+
+            await RunAsync(host, jobId, ct);
+
+            await using var db = PostgresFixture.CreateContext(database);
+            var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Failed, job.State);
+            Assert.EndsWith("does not serve flux-dev", job.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Registration_lists_the_models_served_with_their_file_hashes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobmodels");
+        using (host)
+        {
+            await using var db = PostgresFixture.CreateContext(database);
+            var models = await db.MinerModels.AsNoTracking().OrderBy(m => m.ModelId).ToListAsync(ct);
+            Assert.Equal(["flux-dev", "sd15", "sdxl"], models.Select(m => m.ModelId));
+            Assert.All(models, m => Assert.True(m.Demo));
+            Assert.Contains("\"unet/model.onnx\"", models.Single(m => m.ModelId == "sd15").FileHashes, StringComparison.Ordinal);
+            var miner = await db.Miners.AsNoTracking().SingleAsync(ct);
+            Assert.Equal(["default", "flux-dev", "sd15", "sdxl"], miner.Queues.Order(StringComparer.Ordinal));
+        }
+    }
+
+    private async Task<(string Database, IHost Host)> StartAsync(string purpose, string[]? models = null)
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync(purpose);
+        var settings = new Dictionary<string, string?> { ["Worker:ModelsPath"] = tiny.Folder, ["Worker:CpuThreads"] = "2" };
+        for (var i = 0; i < (models?.Length ?? 0); i++)
+        {
+            settings[$"Worker:Models:{i}"] = models![i];
+        }
+        var host = TestWorkerHost.Build(database, settings);
+        await host.Services.GetRequiredService<MinerRegistry>().RegisterAsync(TestContext.Current.CancellationToken);
+        return (database, host);
+    }
+
+    private static async Task<Guid> AddJobAsync(string database, string modelId, int width, int height, int steps, string scheduler, bool cancelRequested = false)
+    {
+        var job = new ImageJob
+        {
+            Id = Guid.NewGuid(),
+            CreatorId = "test-creator",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Prompt = "a lighthouse at dawn",
+            NegativePrompt = "",
+            ModelId = modelId,
+            Width = width,
+            Height = height,
+            Steps = steps,
+            Guidance = 6,
+            Seed = 42,
+            Scheduler = scheduler,
+            State = ImageJobState.Queued,
+            CancelRequested = cancelRequested,
+        };
+        await using var db = PostgresFixture.CreateContext(database);
+        db.ImageJobs.Add(job);
+        await db.SaveChangesAsync();
+        return job.Id;
+    }
+
+    private static async Task RunAsync(IHost host, Guid jobId, CancellationToken ct)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IImageGenerationJob>().RunAsync(jobId, ct);
+    }
+}
