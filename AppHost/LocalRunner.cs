@@ -252,18 +252,35 @@ public static class LocalRunner
 
     private static ChildProcess StartWorker(LocalSettings settings, string connectionString, string minerId)
     {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = connectionString,
+            ["Worker__MinerId"] = minerId,
+            ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? AnvilAccounts.Miner.Address.ToString(),
+            ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Development",
+        };
+        if (settings.WorkerModelsPath is null)
+        {
+            environment["Worker__ModelsPath"] = EnsureDemoModels(settings);
+        }
         Console.WriteLine($"Worker: starting miner {minerId}…");
-        return ChildProcess.StartDotnet(
-            "worker",
-            BuiltAssembly(settings, "Inference.Worker"),
-            [],
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Portal"] = connectionString,
-                ["Worker__MinerId"] = minerId,
-                ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? AnvilAccounts.Miner.Address.ToString(),
-                ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Development",
-            });
+        return ChildProcess.StartDotnet("worker", BuiltAssembly(settings, "Inference.Worker"), [], environment);
+    }
+
+    /// <summary>
+    /// Without real weights (Worker__ModelsPath), the worker serves the tiny random-weight demo models: the same graph
+    /// interfaces as SD 1.5, SDXL and Flux, so everything runs for real, but the images are noise-like patterns.
+    /// </summary>
+    private static string EnsureDemoModels(LocalSettings settings)
+    {
+        var folder = Path.Combine(settings.DataDirectory, "models", "demo");
+        if (!Directory.Exists(folder) || Directory.GetDirectories(folder).Length == 0)
+        {
+            TinyModels.TinyModelWriter.WriteAll(folder);
+            Console.WriteLine($"Models: wrote the tiny demo models to {folder}.");
+        }
+        Console.WriteLine($"Models: Worker__ModelsPath is not set, so the worker serves the demo models in {folder} (they draw noise, not pictures).");
+        return folder;
     }
 
     private static async Task WaitForPortalAsync(ChildProcess portal, Uri portalUrl, CancellationToken cancellationToken)

@@ -30,6 +30,9 @@ public sealed record LocalSettings
 
     public string? WorkerRewardAddress { get; init; }
 
+    /// <summary>Worker:ModelsPath; when empty, the runner gives the worker the tiny demo models.</summary>
+    public string? WorkerModelsPath { get; init; }
+
     public string Configuration { get; init; } = "Release";
 
     public static LocalSettings From(IConfiguration configuration, string repositoryRoot)
@@ -50,6 +53,7 @@ public sealed record LocalSettings
             PostgresPort = ReadPort(local, "PostgresPort", 0),
             AnvilPort = ReadPort(local, "AnvilPort", 8545),
             WorkerRewardAddress = Empty(configuration["Worker:RewardAddress"]),
+            WorkerModelsPath = Empty(configuration["Worker:ModelsPath"]),
             Configuration = Empty(local["Configuration"]) ?? ConfigurationOfThisBuild(),
         };
     }

@@ -38,8 +38,8 @@ public static class Formatting
         };
     }
 
-    /// <summary>A duration in milliseconds: "38 ms", or seconds past ten seconds: "12.4 s".</summary>
-    public static string Duration(TimeSpan duration) => duration.TotalSeconds < 10
+    /// <summary>A duration in milliseconds below a second ("38 ms"), else in seconds ("3.3 s").</summary>
+    public static string Duration(TimeSpan duration) => duration.TotalSeconds < 1
         ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, duration.TotalMilliseconds):0} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s");
 }

@@ -14,6 +14,7 @@ public sealed class RunningPortal : IAsyncLifetime
 
     private readonly PostgresFixture _postgres = new();
     private readonly DeployedChainFixture _chain = new();
+    private readonly TinyModelsFixture _models = new();
     private ChildProcess? _portal;
     private ChildProcess? _worker;
 
@@ -23,6 +24,7 @@ public sealed class RunningPortal : IAsyncLifetime
     {
         await _postgres.InitializeAsync();
         await _chain.InitializeAsync();
+        await _models.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
         _portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", Url.ToString().TrimEnd('/')],
             new Dictionary<string, string>
@@ -40,6 +42,7 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Worker__MinerId"] = MinerId,
                 ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
                 ["Worker__HeartbeatSeconds"] = "2",
+                ["Worker__ModelsPath"] = _models.Folder,
             }, echo: false);
     }
 
@@ -80,6 +83,7 @@ public sealed class RunningPortal : IAsyncLifetime
             await _portal.DisposeAsync();
         }
         await _chain.DisposeAsync();
+        await _models.DisposeAsync();
         await _postgres.DisposeAsync();
     }
 }

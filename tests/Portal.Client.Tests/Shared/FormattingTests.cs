@@ -31,7 +31,8 @@ public sealed class FormattingTests
     [Theory]
     [InlineData(0.0, "0 ms")]
     [InlineData(41.6, "42 ms")]
-    [InlineData(9999.0, "9999 ms")]
+    [InlineData(999.0, "999 ms")]
+    [InlineData(3261.0, "3.3 s")]
     [InlineData(12400.0, "12.4 s")]
     public void Durations_are_written_in_ms_then_seconds(double milliseconds, string expected)
         => Assert.Equal(expected, Formatting.Duration(TimeSpan.FromMilliseconds(milliseconds)));
