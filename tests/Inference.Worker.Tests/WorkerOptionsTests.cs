@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Heurist.Inference.Worker.Tests;
 
-public sealed class WorkerOptionsTests(PostgresFixture postgres)
+public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixture tiny)
 {
     [Theory]
     [InlineData("Worker:RewardAddress", "", "Worker:RewardAddress is required.")]
@@ -72,5 +72,53 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres)
             ["Worker:Queues:2"] = "default",
         });
         Assert.Equal(["default", "sd15"], host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Queues);
+    }
+
+    [Fact]
+    public async Task A_model_that_is_not_in_the_catalog_stops_the_worker_naming_Worker_Models()
+    {
+        using var host = TestWorkerHost.Build(await postgres.CreateMigratedDatabaseAsync("workerunknownmodel"), new Dictionary<string, string?>
+        {
+            ["Worker:ModelsPath"] = tiny.Folder,
+            ["Worker:Models:0"] = "midjourney",
+        });
+
+        var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Worker:Models: 'midjourney' is not in the model catalog (it has sd15, sdxl, flux-dev)", failure);
+    }
+
+    [Fact]
+    public async Task Real_weights_the_device_cannot_hold_stop_the_worker_naming_the_memory()
+    {
+        // A copy of the Flux folder without its demo marker counts as real Flux weights, which need 24 GiB.
+        var real = Path.Combine(Path.GetTempPath(), $"heurist-real-{Guid.NewGuid():N}");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(tiny.ModelFolder("flux-dev"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(real, "flux-dev", Path.GetRelativePath(tiny.ModelFolder("flux-dev"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            File.Delete(Path.Combine(real, "flux-dev", "heurist-model.json"));
+            using var host = TestWorkerHost.Build(await postgres.CreateMigratedDatabaseAsync("workersmalldevice"), new Dictionary<string, string?>
+            {
+                ["Worker:ModelsPath"] = real,
+            });
+            var device = host.Services.GetRequiredService<Heurist.Inference.Worker.Device.DeviceInfo>();
+            if (device.MemoryBytes >= 24L << 30)
+            {
+                Assert.Skip("This machine holds 24 GiB, so Flux fits.");
+            }
+
+            var failure = await StartupChecks.FindFailureAsync(host.Services, TestContext.Current.CancellationToken);
+
+            Assert.StartsWith("Worker:Models: flux-dev needs 24 GiB of GPU memory, and this device", failure, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(real, recursive: true);
+        }
     }
 }
