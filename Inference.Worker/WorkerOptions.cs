@@ -38,6 +38,12 @@ public sealed class WorkerOptions
 
     /// <summary>How long a job may go without its worker's heartbeat before another worker runs it.</summary>
     public int AbandonedJobSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// How often an idle worker polls its queues, besides being woken by PostgreSQL notifications: it bounds the worst
+    /// dispatch delay. Thousands of workers may want a longer one, to spare the database.
+    /// </summary>
+    public int QueuePollMilliseconds { get; set; } = 150;
 }
 
 /// <summary>Checks the worker's settings and names the key at fault.</summary>
@@ -76,6 +82,10 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         if (options.AbandonedJobSeconds is < 2 or > 86_400)
         {
             errors.Add("Worker:AbandonedJobSeconds must be between 2 and 86400.");
+        }
+        if (options.QueuePollMilliseconds is < 10 or > 60_000)
+        {
+            errors.Add("Worker:QueuePollMilliseconds must be between 10 and 60000.");
         }
         if (options.ModelsPath is { Length: > 0 } models && !Directory.Exists(models))
         {

@@ -61,7 +61,8 @@ public static class WorkerServices
 
         services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(
             provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!,
-            TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.AbandonedJobSeconds)));
+            TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.AbandonedJobSeconds),
+            TimeSpan.FromMilliseconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.QueuePollMilliseconds)));
         services.AddHangfire(configuration => configuration.UsePortalDefaults());
         services.AddHangfireServer((provider, server) =>
         {

@@ -98,12 +98,18 @@ public sealed class ImageGenerationJob(
         }
         var duration = watch.Elapsed;
 
-        await StoreResultAsync(job, model, pipeline.Folder, image, duration, cancellationToken);
+        using (image)
+        {
+            await StoreResultAsync(job, model, pipeline.Folder, image, duration, cancellationToken);
+        }
     }
 
     private async Task StoreResultAsync(ImageJob job, ImageModel model, ModelFolder folder, GeneratedImage image, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(image.Png));
+        var encoding = Stopwatch.StartNew();
+        var png = image.ToPng();
+        var encodingTime = encoding.Elapsed;
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(png));
         var points = WaifuPoints.For(job.Width, job.Height, job.Steps, model.PointsMultiplier, duration, TimeSpan.FromSeconds(model.DeadlineSeconds));
         var now = clock.GetUtcNow();
         var metadata = JsonSerializer.Serialize(new
@@ -115,6 +121,7 @@ public sealed class ImageGenerationJob(
                 textEncodingMs = image.Timings.TextEncoding.TotalMilliseconds,
                 denoisingMs = image.Timings.Denoising.TotalMilliseconds,
                 decodingMs = image.Timings.Decoding.TotalMilliseconds,
+                pngEncodingMs = encodingTime.TotalMilliseconds,
                 totalMs = duration.TotalMilliseconds,
             },
             worker = new { minerId = registry.MinerId, device = device.Name, deviceKind = device.Kind.ToString(), version = MinerRegistry.WorkerVersion },
@@ -124,7 +131,7 @@ public sealed class ImageGenerationJob(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Content-addressed and credited once per job: a re-run after a crash finds both rows already there.
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {image.Png}, {image.Width}, {image.Height}, CAST({metadata} AS jsonb), {now}) ON CONFLICT (sha256) DO NOTHING",
+            $"INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {png}, {image.Width}, {image.Height}, CAST({metadata} AS jsonb), {now}) ON CONFLICT (sha256) DO NOTHING",
             cancellationToken);
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO points_credits (job_id, miner_id, kind, points, credited_at) VALUES ({job.Id}, {registry.MinerId}, {nameof(PointsKind.Waifu)}, {points}, {now}) ON CONFLICT (job_id) DO NOTHING",

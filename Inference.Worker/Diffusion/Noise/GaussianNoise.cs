@@ -17,6 +17,7 @@ public sealed class GaussianNoise
 {
     private readonly Xoshiro256StarStar _generator;
     private double? _spare;
+    private (int Step, Xoshiro256StarStar Generator)? _lastStep;
 
     /// <summary>The stream that the seed starts: the one for the initial latents.</summary>
     public GaussianNoise(ulong seed)
@@ -40,11 +41,16 @@ public sealed class GaussianNoise
     public GaussianNoise ForStep(int step)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
-        var generator = new Xoshiro256StarStar(Seed);
-        for (var i = 0; i <= step; i++)
+        // A pipeline asks for step 0, 1, 2… in order: start from the last step's jumped state rather than jumping
+        // step + 1 times from the seed again (the same state either way).
+        var (generator, jumped) = _lastStep is { } last && last.Step <= step
+            ? (last.Generator.Clone(), last.Step + 1)
+            : (new Xoshiro256StarStar(Seed), 0);
+        for (var i = jumped; i <= step; i++)
         {
             generator.Jump();
         }
+        _lastStep = (step, generator.Clone());
         return new GaussianNoise(Seed, generator);
     }
 

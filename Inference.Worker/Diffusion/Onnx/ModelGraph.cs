@@ -96,7 +96,128 @@ public sealed class ModelGraph : IDisposable
         }
     }
 
-    private OrtValue ToOrtValue(string name, NamedTensor tensor, TensorElementType type) => type switch
+    /// <summary>
+    /// Runs the graph once with its output written straight into <paramref name="destination"/> (the decoded image:
+    /// megabytes that would otherwise be allocated by ONNX Runtime, copied, and left to the garbage collector).
+    /// </summary>
+    public void RunInto(IReadOnlyDictionary<string, NamedTensor> inputs, string output, Memory<float> destination, long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (_session.OutputMetadata[output].ElementDataType != TensorElementType.Float)
+        {
+            // A float16 graph: ONNX Runtime cannot write into float32 memory, so convert its output.
+            var values = Run(inputs, [output])[output].FloatsOrThrow($"{Component} {output}");
+            if (values.Length != destination.Length)
+            {
+                throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} output '{output}' has {values.Length} values; {destination.Length} were expected.");
+            }
+            values.CopyTo(destination);
+            return;
+        }
+        using var run = Bind(inputs, output, destination, shape);
+        run.Run();
+    }
+
+    /// <summary>
+    /// Binds inputs and one float32 output to this graph once, for a graph run many times with buffers updated in
+    /// place (the denoiser, every step): float32 inputs and the output are used where they are, with no copy;
+    /// inputs of other element types are converted again on <see cref="BoundRun.Refresh"/>.
+    /// </summary>
+    public BoundRun Bind(IReadOnlyDictionary<string, NamedTensor> inputs, string output, Memory<float> destination, long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_session.OutputMetadata[output].ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} output '{output}' is {_session.OutputMetadata[output].ElementDataType}; the denoising loop binds float32 outputs.");
+        }
+        var run = new BoundRun(_session, output, OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, destination, shape));
+        foreach (var (name, tensor) in inputs)
+        {
+            if (!_session.InputMetadata.TryGetValue(name, out var metadata))
+            {
+                run.Dispose();
+                throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} has no input '{name}' (it has {string.Join(", ", InputNames)}).");
+            }
+            run.Add(name, tensor, metadata.ElementDataType, this);
+        }
+        return run;
+    }
+
+    /// <summary>A graph with its inputs and output bound to buffers; see <see cref="Bind"/>.</summary>
+    public sealed class BoundRun : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly string _output;
+        private readonly OrtValue _outputValue;
+        private readonly RunOptions _runOptions = new();
+        private readonly List<string> _names = [];
+        private readonly List<OrtValue> _values = [];
+        private readonly Dictionary<string, Action> _refresh = new(StringComparer.Ordinal);
+
+        internal BoundRun(InferenceSession session, string output, OrtValue outputValue)
+        {
+            _session = session;
+            _output = output;
+            _outputValue = outputValue;
+        }
+
+        internal void Add(string name, NamedTensor tensor, TensorElementType type, ModelGraph graph)
+        {
+            _names.Add(name);
+            switch (type)
+            {
+                case TensorElementType.Float when tensor.Floats is { } floats:
+                    _values.Add(OrtValue.CreateTensorValueFromMemory(floats, tensor.Shape));
+                    break;
+                case TensorElementType.Int64 when tensor.Integers is { } integers:
+                    _values.Add(OrtValue.CreateTensorValueFromMemory(integers, tensor.Shape));
+                    break;
+                case TensorElementType.Int64 when tensor.Floats is { } source:
+                    var longs = new long[source.Length];
+                    _values.Add(OrtValue.CreateTensorValueFromMemory(longs, tensor.Shape));
+                    _refresh[name] = () => { for (var i = 0; i < source.Length; i++) { longs[i] = (long)Math.Round(source[i]); } };
+                    break;
+                case TensorElementType.Float16 when tensor.Floats is { } halfSource:
+                    var halves = new Float16[halfSource.Length];
+                    _values.Add(OrtValue.CreateTensorValueFromMemory(halves, tensor.Shape));
+                    _refresh[name] = () => { for (var i = 0; i < halfSource.Length; i++) { halves[i] = (Float16)halfSource[i]; } };
+                    break;
+                default:
+                    // Constant inputs of other types (int32 ids…) are converted once.
+                    _values.Add(graph.ToOrtValue(name, tensor, type));
+                    break;
+            }
+            Refresh(name);
+        }
+
+        /// <summary>Converts an input again after its source buffer changed (for inputs the graph takes in another element type).</summary>
+        public void Refresh(string name)
+        {
+            if (_refresh.TryGetValue(name, out var refresh))
+            {
+                refresh();
+            }
+        }
+
+        /// <summary>Runs the graph; the output buffer holds the result afterwards.</summary>
+        public void Run()
+        {
+            _session.Run(_runOptions, _names, _values, [_output], [_outputValue]);
+        }
+
+        public void Dispose()
+        {
+            foreach (var value in _values)
+            {
+                value.Dispose();
+            }
+            _outputValue.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+
+    internal OrtValue ToOrtValue(string name, NamedTensor tensor, TensorElementType type) => type switch
     {
         TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(tensor.Floats ?? tensor.Integers!.Select(v => (float)v).ToArray(), tensor.Shape),
         TensorElementType.Float16 => OrtValue.CreateTensorValueFromMemory(

@@ -61,6 +61,7 @@ public abstract class DiffusionPipeline : IImagePipeline
 
         var watch = Stopwatch.StartNew();
         var conditioning = EncodePrompt(job);
+        using var disposeConditioning = conditioning as IDisposable;
         var textEncoding = watch.Elapsed;
 
         watch.Restart();
@@ -87,11 +88,22 @@ public abstract class DiffusionPipeline : IImagePipeline
 
         watch.Restart();
         cancellationToken.ThrowIfCancellationRequested();
-        var decoded = Vae.Run(
-            new Dictionary<string, NamedTensor> { ["latent_sample"] = NamedTensor.OfFloats(ToDecoderLatents(latents, latentHeight, latentWidth), 1, LatentChannels, latentHeight, latentWidth) },
-            ["sample"])["sample"];
-        var png = ImageEncoding.EncodePng(decoded.FloatsOrThrow("vae_decoder sample"), job.Width, job.Height);
-        return new GeneratedImage(png, job.Width, job.Height, new PipelineTimings(textEncoding, denoising, watch.Elapsed));
+        var image = new GeneratedImage(job.Width, job.Height);
+        try
+        {
+            Vae.RunInto(
+                new Dictionary<string, NamedTensor> { ["latent_sample"] = NamedTensor.OfFloats(ToDecoderLatents(latents, latentHeight, latentWidth), 1, LatentChannels, latentHeight, latentWidth) },
+                "sample",
+                image.Buffer,
+                [1, 3, job.Height, job.Width]);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+        image.Timings = new PipelineTimings(textEncoding, denoising, watch.Elapsed);
+        return image;
     }
 
     protected ModelGraph LoadGraph(string component)
@@ -115,21 +127,6 @@ public abstract class DiffusionPipeline : IImagePipeline
         }
         var length = dimensions[0] > 0 ? dimensions[0] : batch;
         return NamedTensor.OfFloats([.. Enumerable.Repeat((float)timestep, length)], length);
-    }
-
-    /// <summary>uncond + g·(cond − uncond), from a prediction of batch 2 laid out [uncond, cond].</summary>
-    protected static float[] ApplyGuidance(float[] batchOfTwo, double guidance)
-    {
-        ArgumentNullException.ThrowIfNull(batchOfTwo);
-        var half = batchOfTwo.Length / 2;
-        var guided = new float[half];
-        var g = (float)guidance;
-        for (var i = 0; i < half; i++)
-        {
-            var uncond = batchOfTwo[i];
-            guided[i] = uncond + (g * (batchOfTwo[half + i] - uncond));
-        }
-        return guided;
     }
 
     protected static float[] Repeat(float[] values, int times)

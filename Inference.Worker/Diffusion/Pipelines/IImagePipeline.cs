@@ -1,3 +1,5 @@
+using System.Buffers;
+using Heurist.Inference.Worker.Diffusion.Images;
 using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Protocol.Jobs;
 
@@ -12,8 +14,44 @@ public sealed record PipelineTimings(TimeSpan TextEncoding, TimeSpan Denoising, 
     public TimeSpan Total => TextEncoding + Denoising + Decoding;
 }
 
-/// <summary>A finished image: the PNG, its size, and the timings of the stages that made it.</summary>
-public sealed record GeneratedImage(byte[] Png, int Width, int Height, PipelineTimings Timings);
+/// <summary>
+/// A finished image: the decoder's pixels (3 × height × width, in [−1, 1]), its size, and the timings of the stages
+/// that made it. Encoding it is the caller's business: <see cref="ToPng"/>. The pixels (megabytes) live in a pooled
+/// array that <see cref="Dispose"/> gives back, so a worker rendering job after job does not make the garbage
+/// collector sweep a large object after every image.
+/// </summary>
+public sealed class GeneratedImage : IDisposable
+{
+    private float[]? _pixels;
+
+    internal GeneratedImage(int width, int height)
+    {
+        Width = width;
+        Height = height;
+        _pixels = ArrayPool<float>.Shared.Rent(3 * width * height);
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public PipelineTimings Timings { get; internal set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
+    public ReadOnlySpan<float> Pixels => Buffer.Span;
+
+    internal Memory<float> Buffer => (_pixels ?? throw new ObjectDisposedException(nameof(GeneratedImage))).AsMemory(0, 3 * Width * Height);
+
+    public byte[] ToPng() => ImageEncoding.EncodePng(Pixels, Width, Height);
+
+    public void Dispose()
+    {
+        if (_pixels is { } pixels)
+        {
+            _pixels = null;
+            ArrayPool<float>.Shared.Return(pixels);
+        }
+    }
+}
 
 /// <summary>
 /// Text to image with one model folder: encode the prompt, denoise from seeded noise step by step, decode.

@@ -26,7 +26,13 @@ public sealed class StableDiffusion15Pipeline : DiffusionPipeline
 
     protected override int LatentChannels => 4;
 
-    private sealed record Conditioning(float[] Embeddings, long[] Shape, bool Guided);
+    /// <summary>The prompt's embeddings, and the job's buffers the UNet reads from and writes into at every step.</summary>
+    private sealed record Conditioning(float[] Embeddings, long[] Shape, bool Guided) : IDisposable
+    {
+        public DenoiserBuffers? Buffers { get; set; }
+
+        public void Dispose() => Buffers?.Dispose();
+    }
 
     protected override object EncodePrompt(ResolvedImageJob job)
     {
@@ -46,14 +52,23 @@ public sealed class StableDiffusion15Pipeline : DiffusionPipeline
     {
         var text = (Conditioning)conditioning;
         var batch = text.Guided ? 2 : 1;
-        var scaled = Scale(latents, inputScale);
-        var output = _unet.Run(new Dictionary<string, NamedTensor>
+        var buffers = text.Buffers ??= new DenoiserBuffers(latents.Length, batch);
+        if (buffers.Bound is null)
         {
-            ["sample"] = NamedTensor.OfFloats(Repeat(scaled, batch), batch, 4, job.Height / 8, job.Width / 8),
-            ["timestep"] = TimestepTensor(_unet, "timestep", timestep, batch),
-            ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
-        }, ["out_sample"])["out_sample"].FloatsOrThrow("out_sample");
-        return text.Guided ? ApplyGuidance(output, job.Guidance) : output;
+            long[] shape = [batch, 4, job.Height / 8, job.Width / 8];
+            var time = TimestepTensor(_unet, "timestep", timestep, batch);
+            buffers.Timestep = time.Floats;
+            buffers.Bound = _unet.Bind(new Dictionary<string, NamedTensor>
+            {
+                ["sample"] = NamedTensor.OfFloats(buffers.Input, shape),
+                ["timestep"] = time,
+                ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
+            }, "out_sample", buffers.Output, shape);
+        }
+        buffers.FillInput(latents, inputScale);
+        buffers.SetTimestep(timestep);
+        buffers.Bound.Run();
+        return buffers.Prediction(text.Guided ? job.Guidance : null);
     }
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth) => Scale(latents, 1f / _vaeScale);

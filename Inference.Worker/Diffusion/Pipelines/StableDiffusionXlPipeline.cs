@@ -38,7 +38,13 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
 
     protected override int LatentChannels => 4;
 
-    private sealed record Conditioning(float[] Embeddings, long[] Shape, float[] Pooled, long[] PooledShape, bool Guided);
+    /// <summary>The prompt's embeddings, and the job's buffers the UNet reads from and writes into at every step.</summary>
+    private sealed record Conditioning(float[] Embeddings, long[] Shape, float[] Pooled, long[] PooledShape, bool Guided) : IDisposable
+    {
+        public DenoiserBuffers? Buffers { get; set; }
+
+        public void Dispose() => Buffers?.Dispose();
+    }
 
     protected override object EncodePrompt(ResolvedImageJob job)
     {
@@ -87,17 +93,27 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
     {
         var text = (Conditioning)conditioning;
         var batch = text.Guided ? 2 : 1;
-        // Original size, crop corner, target size: a plain generation at the requested size.
-        float[] timeIds = [job.Height, job.Width, 0, 0, job.Height, job.Width];
-        var output = _unet.Run(new Dictionary<string, NamedTensor>
+        var buffers = text.Buffers ??= new DenoiserBuffers(latents.Length, batch);
+        if (buffers.Bound is null)
         {
-            ["sample"] = NamedTensor.OfFloats(Repeat(StableDiffusion15Pipeline.Scale(latents, inputScale), batch), batch, 4, job.Height / 8, job.Width / 8),
-            ["timestep"] = TimestepTensor(_unet, "timestep", timestep, batch),
-            ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
-            ["text_embeds"] = NamedTensor.OfFloats(text.Pooled, text.PooledShape),
-            ["time_ids"] = NamedTensor.OfFloats(Repeat(timeIds, batch), batch, 6),
-        }, ["out_sample"])["out_sample"].FloatsOrThrow("out_sample");
-        return text.Guided ? ApplyGuidance(output, job.Guidance) : output;
+            long[] shape = [batch, 4, job.Height / 8, job.Width / 8];
+            var time = TimestepTensor(_unet, "timestep", timestep, batch);
+            buffers.Timestep = time.Floats;
+            // Original size, crop corner, target size: a plain generation at the requested size.
+            float[] timeIds = Repeat([job.Height, job.Width, 0, 0, job.Height, job.Width], batch);
+            buffers.Bound = _unet.Bind(new Dictionary<string, NamedTensor>
+            {
+                ["sample"] = NamedTensor.OfFloats(buffers.Input, shape),
+                ["timestep"] = time,
+                ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
+                ["text_embeds"] = NamedTensor.OfFloats(text.Pooled, text.PooledShape),
+                ["time_ids"] = NamedTensor.OfFloats(timeIds, batch, 6),
+            }, "out_sample", buffers.Output, shape);
+        }
+        buffers.FillInput(latents, inputScale);
+        buffers.SetTimestep(timestep);
+        buffers.Bound.Run();
+        return buffers.Prediction(text.Guided ? job.Guidance : null);
     }
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth)

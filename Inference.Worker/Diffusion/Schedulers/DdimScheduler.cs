@@ -12,7 +12,7 @@ public sealed class DdimScheduler : IDiffusionScheduler
     private readonly double[] _alphasCumprod;
     private readonly double[] _timesteps;
     private readonly double _finalAlphaCumprod;
-    private readonly string _predictionType;
+    private readonly Prediction _predictionType;
     private readonly bool _clipSample;
     private readonly double _clipRange;
     private readonly int _stride;
@@ -25,7 +25,7 @@ public sealed class DdimScheduler : IDiffusionScheduler
         ScheduleMath.RequireOff(Name, "thresholding", config.Thresholding);
         var spacing = config.TimestepSpacing ?? "leading";
         ScheduleMath.RequireOneOf(Name, "timestep_spacing", spacing, ScheduleMath.Spacings);
-        _predictionType = config.PredictionType;
+        _predictionType = ScheduleMath.ParsePrediction(config.PredictionType);
         _clipSample = config.ClipSample ?? true;
         _clipRange = config.ClipSampleRange;
         _alphasCumprod = ScheduleMath.AlphasCumprod(Name, config);
@@ -62,11 +62,11 @@ public sealed class DdimScheduler : IDiffusionScheduler
             double x0, epsilon;
             switch (_predictionType)
             {
-                case "epsilon":
+                case Prediction.Epsilon:
                     x0 = (x - sqrtBeta * output) / sqrtAlpha;
                     epsilon = output;
                     break;
-                case "v_prediction":
+                case Prediction.Velocity:
                     x0 = sqrtAlpha * x - sqrtBeta * output;
                     epsilon = sqrtAlpha * output + sqrtBeta * x;
                     break;

@@ -11,7 +11,7 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
 {
     private readonly double[] _sigmas;
     private readonly double[] _timesteps;
-    private readonly string _predictionType;
+    private readonly Prediction _predictionType;
 
     public EulerDiscreteScheduler(SchedulerConfig config, int steps)
         : this(SchedulerFactory.Euler, config, steps, allowKarras: true)
@@ -31,7 +31,7 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
         ScheduleMath.RequireOff(name, "use_beta_sigmas", config.UseBetaSigmas);
         var spacing = config.TimestepSpacing ?? "linspace";
         ScheduleMath.RequireOneOf(name, "timestep_spacing", spacing, ScheduleMath.Spacings);
-        _predictionType = config.PredictionType;
+        _predictionType = ScheduleMath.ParsePrediction(config.PredictionType);
 
         var trainingSigmas = ScheduleMath.TrainingSigmas(ScheduleMath.AlphasCumprod(name, config));
         var timesteps = ScheduleMath.SpacedTimesteps(config, steps, spacing, roundLinspaceToInteger: false);
@@ -96,8 +96,8 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
             double x = sample[i], output = modelOutput[i];
             var x0 = _predictionType switch
             {
-                "epsilon" => x - sigma * output,
-                "v_prediction" => output * vScale + x * vSampleScale,
+                Prediction.Epsilon => x - sigma * output,
+                Prediction.Velocity => output * vScale + x * vSampleScale,
                 _ => output,
             };
             var derivative = (x - x0) / sigma;

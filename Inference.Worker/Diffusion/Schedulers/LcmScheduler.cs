@@ -15,7 +15,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
 
     private readonly double[] _alphasCumprod;
     private readonly double[] _timesteps;
-    private readonly string _predictionType;
+    private readonly Prediction _predictionType;
     private readonly bool _clipSample;
     private readonly double _clipRange;
     private readonly double _timestepScaling;
@@ -37,7 +37,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
             throw new SchedulerSettingException(
                 "steps", $"{Name} cannot take {steps} steps: they are picked from original_inference_steps = {original}.");
         }
-        _predictionType = config.PredictionType;
+        _predictionType = ScheduleMath.ParsePrediction(config.PredictionType);
         _clipSample = config.ClipSample ?? false;
         _clipRange = config.ClipSampleRange;
         _timestepScaling = config.TimestepScaling;
@@ -94,8 +94,8 @@ public sealed class LcmScheduler : IDiffusionScheduler
             double x = sample[i], output = modelOutput[i];
             var x0 = _predictionType switch
             {
-                "epsilon" => (x - sqrtBeta * output) / sqrtAlpha,
-                "v_prediction" => sqrtAlpha * x - sqrtBeta * output,
+                Prediction.Epsilon => (x - sqrtBeta * output) / sqrtAlpha,
+                Prediction.Velocity => sqrtAlpha * x - sqrtBeta * output,
                 _ => output,
             };
             if (_clipSample)

@@ -5,6 +5,14 @@ internal static class ScheduleMath
 {
     public static readonly string[] PredictionTypes = ["epsilon", "v_prediction", "sample"];
 
+    /// <summary>The prediction type as an enum, parsed once: the step loops branch on it for every latent value.</summary>
+    public static Prediction ParsePrediction(string predictionType) => predictionType switch
+    {
+        "epsilon" => Prediction.Epsilon,
+        "v_prediction" => Prediction.Velocity,
+        _ => Prediction.Sample,
+    };
+
     public static readonly string[] Spacings = ["leading", "trailing", "linspace"];
 
     /// <summary>numpy.linspace(start, stop, count): start + i·step with step = (stop − start)/(count − 1), and stop exactly last.</summary>
@@ -191,4 +199,12 @@ internal static class ScheduleMath
                 $"The model output has {modelOutput.Length} values but the sample has {sample.Length}.", nameof(modelOutput));
         }
     }
+}
+
+/// <summary>What a denoiser predicts: the noise, the velocity (v-prediction) or the clean sample.</summary>
+internal enum Prediction
+{
+    Epsilon,
+    Velocity,
+    Sample,
 }

@@ -93,6 +93,19 @@ public sealed class NoiseTests
     }
 
     [Fact]
+    public void Step_streams_are_the_same_whatever_order_the_steps_are_asked_in()
+    {
+        var fresh = Enumerable.Range(0, 6).Select(step => new GaussianNoise(5).ForStep(step).Sample(8)).ToList();
+        var inOrder = new GaussianNoise(5);
+        var backwards = new GaussianNoise(5);
+        var skipping = new GaussianNoise(5);
+
+        Assert.Equal(fresh, Enumerable.Range(0, 6).Select(step => inOrder.ForStep(step).Sample(8)));
+        Assert.Equal(fresh, Enumerable.Range(0, 6).Reverse().Select(step => backwards.ForStep(step).Sample(8)).Reverse());
+        Assert.Equal([fresh[4], fresh[1], fresh[5], fresh[5]], new[] { 4, 1, 5, 5 }.Select(step => skipping.ForStep(step).Sample(8)));
+    }
+
+    [Fact]
     public void Filling_in_two_parts_continues_the_same_sequence()
     {
         var whole = new GaussianNoise(5).Sample(11);

@@ -41,9 +41,9 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
         using var pipeline = Load(modelId);
         var steps = new List<DenoiseProgress>();
 
-        var image = pipeline.Generate(Job(modelId, scheduler, width: 96, height: 64), steps.Add, TestContext.Current.CancellationToken);
+        using var image = pipeline.Generate(Job(modelId, scheduler, width: 96, height: 64), steps.Add, TestContext.Current.CancellationToken);
 
-        using var decoded = SKBitmap.Decode(image.Png);
+        using var decoded = SKBitmap.Decode(image.ToPng());
         Assert.Equal((96, 64), (decoded.Width, decoded.Height));
         Assert.Equal([1, 2, 3, 4], steps.Select(s => s.Step));
         Assert.All(steps, s => Assert.Equal(4, s.TotalSteps));
@@ -54,6 +54,27 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
         Assert.True(Enumerable.Range(0, 64).Select(i => decoded.GetPixel(i, i % 64)).Distinct().Count() > 8);
     }
 
+    [Fact]
+    public void An_image_keeps_its_pixels_while_later_images_reuse_pooled_buffers_and_refuses_reads_once_disposed()
+    {
+        using var pipeline = Load("sd15");
+        var ct = TestContext.Current.CancellationToken;
+        var first = pipeline.Generate(Job("sd15", "euler"), _ => { }, ct);
+        var firstPng = first.ToPng();
+        using (var second = pipeline.Generate(Job("sd15", "euler", seed: 8), _ => { }, ct))
+        {
+            Assert.NotEqual(firstPng, second.ToPng());
+        }
+        // The second image's buffer went back to the pool: the third may get it, but never the first's.
+        using var third = pipeline.Generate(Job("sd15", "euler", seed: 9), _ => { }, ct);
+        Assert.NotEqual(firstPng, third.ToPng());
+        Assert.Equal(firstPng, first.ToPng());
+        Assert.Equal(3 * 64 * 64, first.Pixels.Length);
+
+        first.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => first.ToPng());
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void The_same_spec_seed_and_model_give_byte_identical_pngs_even_from_a_new_session(string modelId, string scheduler)
@@ -61,11 +82,11 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
         byte[] first;
         using (var pipeline = Load(modelId))
         {
-            first = pipeline.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).Png;
-            Assert.Equal(first, pipeline.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).Png);
+            first = pipeline.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).ToPng();
+            Assert.Equal(first, pipeline.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).ToPng());
         }
         using var reloaded = Load(modelId);
-        Assert.Equal(first, reloaded.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).Png);
+        Assert.Equal(first, reloaded.Generate(Job(modelId, scheduler), _ => { }, TestContext.Current.CancellationToken).ToPng());
     }
 
     [Theory]
@@ -76,11 +97,11 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
     {
         using var pipeline = Load(modelId);
         var ct = TestContext.Current.CancellationToken;
-        var baseline = pipeline.Generate(Job(modelId, scheduler), _ => { }, ct).Png;
+        var baseline = pipeline.Generate(Job(modelId, scheduler), _ => { }, ct).ToPng();
 
-        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, seed: 8), _ => { }, ct).Png);
-        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, prompt: "a blue whale at night"), _ => { }, ct).Png);
-        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, guidance: 9), _ => { }, ct).Png);
+        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, seed: 8), _ => { }, ct).ToPng());
+        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, prompt: "a blue whale at night"), _ => { }, ct).ToPng());
+        Assert.NotEqual(baseline, pipeline.Generate(Job(modelId, scheduler, guidance: 9), _ => { }, ct).ToPng());
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using Heurist.Bench.Inference;
+using Heurist.Protocol.Jobs;
+using Heurist.TinyModels;
+using Microsoft.EntityFrameworkCore;
+
+// bench/inference.sh → prints key=value lines. Arguments: the repository root.
+var root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+var models = Path.Combine(Path.GetTempPath(), $"heurist-bench-models-{Guid.NewGuid():N}");
+TinyModelWriter.WriteAll(models);
+try
+{
+    var (pipeline, direct, ratio, png) = OverheadBenchmark.Measure(models, width: 512, height: 512, steps: 20, repeats: 31);
+    Print("pipeline.generation_ms", pipeline);
+    Print("pipeline.direct_onnx_ms", direct);
+    Print("pipeline.overhead_ratio", ratio, "0.000");
+    Print("pipeline.png_encode_ms", png);
+    // At 64 × 64 a UNet run takes a fraction of a millisecond, so this shows the pipeline's fixed cost per step and job.
+    var (small, smallDirect, smallRatio, _) = OverheadBenchmark.Measure(models, width: 64, height: 64, steps: 20, repeats: 31);
+    Print("pipeline.generation_ms.64px", small, "0.00");
+    Print("pipeline.direct_onnx_ms.64px", smallDirect, "0.00");
+    Print("pipeline.overhead_ratio.64px", smallRatio, "0.000");
+    if (args.Contains("--pipeline-only"))
+    {
+        return 0;
+    }
+
+    await using var stack = await StackBenchmark.StartAsync(root);
+
+    // Dispatch: one job at a time into an idle worker, so the time from enqueue to start is the job engine's alone.
+    var dispatch = new List<double>();
+    var workers = await stack.StartWorkersAsync(1, models, "sd15");
+    for (var i = 0; i < 220; i++)
+    {
+        var id = await stack.SubmitAsync(new ImageJobSpec { Prompt = $"dispatch {i}", ModelId = "sd15", Width = 256, Height = 256, Steps = 1, Seed = i });
+        await using var db = stack.Database();
+        await StackBenchmark.WaitAsync(() => db.ImageJobs.AnyAsync(j => j.Id == id && j.State == ImageJobState.Succeeded), TimeSpan.FromMinutes(1), workers[0]);
+        var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == id);
+        if (i >= 20)
+        {
+            // The first jobs warm up connections and JIT on both sides.
+            dispatch.Add((job.StartedAt!.Value - job.CreatedAt).TotalMilliseconds);
+        }
+    }
+    foreach (var worker in workers)
+    {
+        await worker.DisposeAsync();
+    }
+    dispatch.Sort();
+    Print("dispatch.jobs", dispatch.Count, "0");
+    Print("dispatch.p50_ms", Percentile(dispatch, 0.50));
+    Print("dispatch.p99_ms", Percentile(dispatch, 0.99));
+
+    // Throughput: a burst of tiny-model jobs drained by N workers sharing the queue.
+    var best = 0.0;
+    foreach (var count in new[] { 1, 2, 4 })
+    {
+        var pool = await stack.StartWorkersAsync(count, models, "sd15");
+        const int Jobs = 80;
+        var watch = Stopwatch.StartNew();
+        var ids = new List<Guid>();
+        for (var i = 0; i < Jobs; i++)
+        {
+            ids.Add(await stack.SubmitAsync(new ImageJobSpec { Prompt = $"burst {count} {i}", ModelId = "sd15", Width = 256, Height = 256, Steps = 4, Seed = i }));
+        }
+        await using (var db = stack.Database())
+        {
+            await StackBenchmark.WaitAsync(async () => await db.ImageJobs.CountAsync(j => ids.Contains(j.Id) && j.State == ImageJobState.Succeeded) == Jobs, TimeSpan.FromMinutes(5), pool[0]);
+        }
+        var perSecond = Jobs / watch.Elapsed.TotalSeconds;
+        best = Math.Max(best, perSecond);
+        Print($"throughput.jobs_per_s.workers_{count}", perSecond, "0.0");
+        foreach (var worker in pool)
+        {
+            await worker.DisposeAsync();
+        }
+    }
+    Print("throughput.jobs_per_s", best, "0.0");
+}
+finally
+{
+    Directory.Delete(models, recursive: true);
+}
+return 0;
+
+static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+static void Print(string key, double value, string format = "0.0")
+    => Console.WriteLine($"{key}={value.ToString(format, CultureInfo.InvariantCulture)}");
