@@ -13,8 +13,12 @@ internal static class TestServices
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    /// <remarks>Pass renderPopoverProvider: false when testing the layout, which has its own provider.</remarks>
-    public static (FakeTimeProvider Clock, InMemoryNetworkClient Network) AddTestServices(this BunitContext context, bool renderPopoverProvider = true)
+    /// <remarks>
+    /// Pass renderPopoverProvider: false when testing the layout, which has its own provider. A page's own services
+    /// go in through <paramref name="configure"/>, which runs before the service provider is built.
+    /// </remarks>
+    public static (FakeTimeProvider Clock, InMemoryNetworkClient Network) AddTestServices(
+        this BunitContext context, bool renderPopoverProvider = true, Action<IServiceCollection>? configure = null)
     {
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
@@ -22,6 +26,7 @@ internal static class TestServices
         var network = new InMemoryNetworkClient(clock);
         context.Services.AddSingleton<TimeProvider>(clock);
         context.Services.AddSingleton<INetworkClient>(network);
+        configure?.Invoke(context.Services);
         // Reaching the renderer builds the service provider, so this comes after every registration.
         context.Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
         // Tooltips and menus render into the popover provider, which lives in the layout.

@@ -20,13 +20,14 @@ public sealed partial class Studio : IAsyncDisposable
     private int _steps = 25;
     private double _guidance = 7.5;
     private bool _randomSeed = true;
-    private long _seed;
+    private long? _seed;
     private string? _scheduler;
     private bool _submitting;
     private string? _submitError;
     private ImageJobView? _current;
     private List<ImageJobView>? _gallery;
-    private CancellationTokenSource? _watching;
+    // One watch per unfinished job: a job keeps its live progress (and its gallery card) while another is shown.
+    private readonly Dictionary<Guid, CancellationTokenSource> _watches = [];
 
     [Inject]
     private IStudioClient StudioClient { get; set; } = default!;
@@ -40,8 +41,10 @@ public sealed partial class Studio : IAsyncDisposable
 
     private StudioModel? SelectedModel => Models?.FirstOrDefault(m => m.Id == _modelId);
 
+    // One job at a time from the form; a job whose live progress was lost no longer holds it up.
     private bool CanGenerate => !_submitting && !string.IsNullOrWhiteSpace(_prompt) && SelectedModel is not null
-                                && _current is not { IsFinished: false } && RendererInfo.IsInteractive;
+                                && (_current is not { IsFinished: false } current || !_watches.ContainsKey(current.Id))
+                                && RendererInfo.IsInteractive;
 
     protected override async Task OnInitializedAsync()
     {
@@ -123,7 +126,7 @@ public sealed partial class Studio : IAsyncDisposable
                 Height = _size.Height,
                 Steps = _steps,
                 Guidance = _guidance,
-                Seed = _randomSeed ? null : _seed,
+                Seed = _randomSeed ? null : _seed ?? 0,
                 Scheduler = _scheduler,
             }, _disposed.Token);
             _gallery?.Insert(0, job);
@@ -143,6 +146,10 @@ public sealed partial class Studio : IAsyncDisposable
         {
             _submitError = "Could not reach the portal. Check your connection and try again.";
         }
+        catch (JSException)
+        {
+            _submitError = "This browser would not let the Studio keep your gallery id (is site storage blocked?). Allow it and try again.";
+        }
         finally
         {
             _submitting = false;
@@ -156,7 +163,7 @@ public sealed partial class Studio : IAsyncDisposable
         {
             _seed = job.Seed;
         }
-        if (!job.IsFinished)
+        if (!job.IsFinished && !_watches.ContainsKey(job.Id))
         {
             _ = WatchAsync(job.Id);
         }
@@ -164,27 +171,29 @@ public sealed partial class Studio : IAsyncDisposable
 
     private async Task WatchAsync(Guid jobId)
     {
-        if (_watching is not null)
-        {
-            await _watching.CancelAsync();
-            _watching.Dispose();
-        }
-        _watching = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-        var token = _watching.Token;
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        _watches[jobId] = watch;
+        ImageJobView? last = null;
         try
         {
-            await foreach (var view in StudioClient.WatchAsync(jobId, token))
+            await foreach (var view in StudioClient.WatchAsync(jobId, watch.Token))
             {
-                if (_current?.Id == view.Id)
-                {
-                    _current = view;
-                }
-                var index = _gallery?.FindIndex(j => j.Id == view.Id) ?? -1;
-                if (index >= 0)
-                {
-                    _gallery![index] = view with { PreviewDataUrl = null };
-                }
+                last = view;
+                Update(view);
                 await InvokeAsync(StateHasChanged);
+            }
+            if (last is not { IsFinished: true })
+            {
+                // The feed ended before the job did: ask once where it is.
+                var current = await StudioClient.GetJobAsync(jobId, watch.Token);
+                if (current is not null)
+                {
+                    Update(current);
+                }
+                if (current is not { IsFinished: true })
+                {
+                    _submitError = "Lost the live progress; the job goes on. Reload the page to see how it ends.";
+                }
             }
         }
         catch (OperationCanceledException)
@@ -193,29 +202,60 @@ public sealed partial class Studio : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NetworkRequestException)
         {
             _submitError = "Lost the live progress; the job goes on. Reload the page to see how it ends.";
+        }
+        finally
+        {
+            _watches.Remove(jobId);
+        }
+        if (!_disposed.IsCancellationRequested)
+        {
             await InvokeAsync(StateHasChanged);
         }
     }
 
-    private async Task CancelAsync()
+    private void Update(ImageJobView view)
     {
-        if (_current is { IsFinished: false } job)
+        if (_current?.Id == view.Id)
         {
-            try
+            _current = view;
+        }
+        var index = _gallery?.FindIndex(j => j.Id == view.Id) ?? -1;
+        if (index >= 0)
+        {
+            _gallery![index] = view with { PreviewDataUrl = null };
+        }
+    }
+
+    /// <returns>Whether the portal took the request; the job's card lets the user try again when it did not.</returns>
+    private async Task<bool> CancelAsync()
+    {
+        if (_current is not { IsFinished: false } job)
+        {
+            return false;
+        }
+        try
+        {
+            if (await StudioClient.CancelAsync(job.Id, _disposed.Token) is { } canceled)
             {
-                _current = await StudioClient.CancelAsync(job.Id, _disposed.Token) ?? _current;
+                Update(canceled);
             }
-            catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException)
-            {
-                _submitError = $"Could not cancel: {ex.Message}";
-            }
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException)
+        {
+            _submitError = $"Could not cancel: {ex.Message}";
+            return false;
+        }
+        finally
+        {
+            // Called from the job's card: render this page too, for the error and the gallery.
+            StateHasChanged();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _disposed.CancelAsync();
-        _watching?.Dispose();
         _disposed.Dispose();
     }
 }
