@@ -37,8 +37,8 @@ public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
         // Each graph of a pipeline has its own thread pool; threads left spinning after one graph's run would take the
         // cores from the next graph's (the text encoder's from the UNet's, the UNet's from the VAE's).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        // Denormal floats are slow on x86 and make no visible difference to an image.
-        options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
+        // Not "session.set_denormal_as_zero": ONNX Runtime sets flush-to-zero on the calling thread too, which then
+        // changes every later float operation on that thread (seeded noise included) and breaks reproducibility.
         return options;
     }
 }

@@ -55,6 +55,21 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
     }
 
     [Fact]
+    public void Running_a_pipeline_leaves_the_threads_floating_point_mode_alone()
+    {
+        using (var pipeline = Load("sd15"))
+        using (pipeline.Generate(Job("sd15", "euler"), _ => { }, TestContext.Current.CancellationToken))
+        {
+        }
+
+        // Flush-to-zero on this thread would make subnormal numbers zero, and seeded noise depends on them.
+        var smallest = double.Parse("5e-324", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(double.Epsilon, smallest);
+        Assert.True(smallest * Math.Sqrt(1.0) > 0);
+        Assert.True(float.Epsilon * (float)Math.Sqrt(1.0) > 0);
+    }
+
+    [Fact]
     public void An_image_keeps_its_pixels_while_later_images_reuse_pooled_buffers_and_refuses_reads_once_disposed()
     {
         using var pipeline = Load("sd15");
