@@ -1,4 +1,5 @@
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Client.Shared;
 using MudBlazor.Services;
@@ -15,6 +16,7 @@ public static class PortalClientServices
         services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<INetworkClient, HttpNetworkClient>();
         services.AddScoped<IStudioClient, HttpStudioClient>();
+        services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
         services.AddScoped<CreatorIdentity>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
+using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Probes;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +45,16 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<RewardClaim> RewardClaims => Set<RewardClaim>();
 
+    public DbSet<NetworkHourly> NetworkHourly => Set<NetworkHourly>();
+
+    public DbSet<MinerHourly> MinerHourly => Set<MinerHourly>();
+
+    public DbSet<MinerLatencyDaily> MinerLatencyDaily => Set<MinerLatencyDaily>();
+
+    public DbSet<MinerSession> MinerSessions => Set<MinerSession>();
+
+    public DbSet<MinerSummary> MinerSummaries => Set<MinerSummary>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Miner>(miner =>
@@ -68,6 +79,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
         ConfigureImages(modelBuilder);
         ConfigureChain(modelBuilder);
+        ConfigureNetwork(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
 
@@ -189,6 +201,52 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             c.Property(x => x.EsHeuAmount).HasColumnType(Wei);
             c.Property(x => x.TransactionHash).HasColumnType(Hash);
             c.HasIndex(x => x.Account);
+        });
+    }
+
+    private static void ConfigureNetwork(ModelBuilder modelBuilder)
+    {
+        const string Points = "numeric(20,6)";
+        const int MinerIdLength = Protocol.Miners.MinerIdentity.MaxIdLength;
+
+        modelBuilder.Entity<NetworkHourly>(h =>
+        {
+            h.ToTable("network_hourly");
+            h.HasKey(x => new { x.Hour, x.ModelId });
+            h.Property(x => x.ModelId).HasMaxLength(100);
+            h.Property(x => x.WaifuPoints).HasColumnType(Points);
+            h.Property(x => x.LlamaPoints).HasColumnType(Points);
+        });
+        modelBuilder.Entity<MinerHourly>(h =>
+        {
+            h.ToTable("miner_hourly");
+            h.HasKey(x => new { x.MinerId, x.Hour });
+            h.Property(x => x.MinerId).HasMaxLength(MinerIdLength);
+            h.Property(x => x.WaifuPoints).HasColumnType(Points);
+            h.Property(x => x.LlamaPoints).HasColumnType(Points);
+            h.HasIndex(x => x.Hour);
+        });
+        modelBuilder.Entity<MinerLatencyDaily>(l =>
+        {
+            l.ToTable("miner_latency_daily");
+            l.HasKey(x => new { x.MinerId, x.Day, x.Bucket });
+            l.Property(x => x.MinerId).HasMaxLength(MinerIdLength);
+            l.HasIndex(x => x.Day);
+        });
+        modelBuilder.Entity<MinerSession>(s =>
+        {
+            s.HasKey(x => new { x.MinerId, x.StartedAt });
+            s.Property(x => x.MinerId).HasMaxLength(MinerIdLength);
+            s.HasIndex(x => x.LastSeenAt);
+        });
+        modelBuilder.Entity<MinerSummary>(s =>
+        {
+            s.HasKey(x => x.MinerId);
+            s.Property(x => x.MinerId).HasMaxLength(MinerIdLength);
+            s.Property(x => x.WaifuPoints).HasColumnType(Points);
+            s.Property(x => x.LlamaPoints).HasColumnType(Points);
+            s.Property(x => x.Points24h).HasColumnType(Points);
+            s.Property(x => x.Points7d).HasColumnType(Points);
         });
     }
 

@@ -8,6 +8,7 @@ using Heurist.Inference.Worker.Diffusion.Pipelines;
 using Heurist.Inference.Worker.Mining;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
+using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
@@ -133,9 +134,14 @@ public sealed class ImageGenerationJob(
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {png}, {image.Width}, {image.Height}, CAST({metadata} AS jsonb), {now}) ON CONFLICT (sha256) DO NOTHING",
             cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync(
+        var credited = await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO points_credits (job_id, miner_id, kind, points, credited_at) VALUES ({job.Id}, {registry.MinerId}, {nameof(PointsKind.Waifu)}, {points}, {now}) ON CONFLICT (job_id) DO NOTHING",
             cancellationToken);
+        if (credited == 1)
+        {
+            // Counted with the credit, so a re-run that credits nothing counts nothing either.
+            await NetworkRollups.RecordFinishedJobAsync(db, new FinishedJob(registry.MinerId, job.ModelId, PointsKind.Waifu, points, now, duration), cancellationToken);
+        }
         var stored = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
         stored.State = ImageJobState.Succeeded;
         stored.ImageSha256 = sha256;

@@ -5,7 +5,9 @@ using Heurist.Inference.Worker.Device;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
+using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Miners;
+using Heurist.Protocol.Network;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -94,7 +96,11 @@ public sealed class MinerRegistry(
             row.RegisteredAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
+        await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
     }
+
+    /// <summary>The silence after which the next heartbeat starts a new uptime session.</summary>
+    private TimeSpan HeartbeatGap => MinerUptime.MaxGap(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
 
     /// <summary>Records a heartbeat. Registers again if the row is gone or another run of this miner took it over.</summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -107,7 +113,9 @@ public sealed class MinerRegistry(
         if (updated == 0)
         {
             await RegisterAsync(cancellationToken);
+            return;
         }
+        await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
     }
 
     /// <summary>Marks the miner as stopped, so the portal shows it offline at once rather than after the online window.</summary>

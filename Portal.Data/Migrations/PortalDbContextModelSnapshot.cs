@@ -633,6 +633,180 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("miners");
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Network.MinerHourly", b =>
+                {
+                    b.Property<string>("MinerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("miner_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("JobsDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jobs_done");
+
+                    b.Property<decimal>("LlamaPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("llama_points");
+
+                    b.Property<decimal>("WaifuPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("waifu_points");
+
+                    b.HasKey("MinerId", "Hour")
+                        .HasName("pk_miner_hourly");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_miner_hourly_hour");
+
+                    b.ToTable("miner_hourly", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Network.MinerLatencyDaily", b =>
+                {
+                    b.Property<string>("MinerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("miner_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Bucket")
+                        .HasColumnType("smallint")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Jobs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jobs");
+
+                    b.HasKey("MinerId", "Day", "Bucket")
+                        .HasName("pk_miner_latency_daily");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_miner_latency_daily_day");
+
+                    b.ToTable("miner_latency_daily", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Network.MinerSession", b =>
+                {
+                    b.Property<string>("MinerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("miner_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.HasKey("MinerId", "StartedAt")
+                        .HasName("pk_miner_sessions");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_miner_sessions_last_seen_at");
+
+                    b.ToTable("miner_sessions");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Network.MinerSummary", b =>
+                {
+                    b.Property<string>("MinerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("miner_id");
+
+                    b.Property<long>("Jobs7d")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jobs7d");
+
+                    b.Property<long>("JobsDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jobs_done");
+
+                    b.Property<DateTimeOffset?>("LastJobAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_job_at");
+
+                    b.Property<decimal>("LlamaPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("llama_points");
+
+                    b.Property<double?>("MedianLatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("median_latency_ms");
+
+                    b.Property<decimal>("Points24h")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("points24h");
+
+                    b.Property<decimal>("Points7d")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("points7d");
+
+                    b.Property<double>("Uptime24h")
+                        .HasColumnType("double precision")
+                        .HasColumnName("uptime24h");
+
+                    b.Property<double>("Uptime7d")
+                        .HasColumnType("double precision")
+                        .HasColumnName("uptime7d");
+
+                    b.Property<decimal>("WaifuPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("waifu_points");
+
+                    b.Property<DateTimeOffset?>("WindowsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("windows_at");
+
+                    b.HasKey("MinerId")
+                        .HasName("pk_miner_summaries");
+
+                    b.ToTable("miner_summaries");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Network.NetworkHourly", b =>
+                {
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("ImagesGenerated")
+                        .HasColumnType("bigint")
+                        .HasColumnName("images_generated");
+
+                    b.Property<decimal>("LlamaPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("llama_points");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<decimal>("WaifuPoints")
+                        .HasColumnType("numeric(20,6)")
+                        .HasColumnName("waifu_points");
+
+                    b.HasKey("Hour", "ModelId")
+                        .HasName("pk_network_hourly");
+
+                    b.ToTable("network_hourly", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Probes.DispatchProbe", b =>
                 {
                     b.Property<Guid>("Id")

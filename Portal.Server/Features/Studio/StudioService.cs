@@ -7,6 +7,7 @@ using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Jobs;
+using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
 using Microsoft.EntityFrameworkCore;
@@ -81,8 +82,13 @@ public sealed partial class StudioService(
             State = ImageJobState.Queued,
         };
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        db.ImageJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            db.ImageJobs.Add(job);
+            await db.SaveChangesAsync(cancellationToken);
+            await NetworkRollups.RecordRequestAsync(db, job.ModelId, job.CreatedAt, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
 
         // The row is committed before the job exists, so the worker always finds it. Jobs carry only the id.
         var jobId = job.Id;

@@ -43,7 +43,7 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
 
         await worker.DisposeAsync();
 
-        Assert.Equal(0, worker.ExitCode);
+        Assert.True(worker.ExitCode == 0, $"The worker exited with code {worker.ExitCode}: {worker.RecentOutput}");
         var online = await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct);
         Assert.DoesNotContain(online!, w => w.MinerId == minerId);
     }
