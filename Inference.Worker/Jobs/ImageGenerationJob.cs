@@ -137,12 +137,14 @@ public sealed class ImageGenerationJob(
         var credited = await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO points_credits (job_id, miner_id, kind, points, credited_at) VALUES ({job.Id}, {registry.MinerId}, {nameof(PointsKind.Waifu)}, {points}, {now}) ON CONFLICT (job_id) DO NOTHING",
             cancellationToken);
+        var stored = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
         if (credited == 1)
         {
-            // Counted with the credit, so a re-run that credits nothing counts nothing either.
-            await NetworkRollups.RecordFinishedJobAsync(db, new FinishedJob(registry.MinerId, job.ModelId, PointsKind.Waifu, points, now, duration), cancellationToken);
+            // Counted with the credit, so a re-run that credits nothing counts nothing either. The latency is what
+            // the creator waited once a worker took the job, as the job row records it (started_at to completed_at).
+            var latency = now - (stored.StartedAt ?? now - duration);
+            await NetworkRollups.RecordFinishedJobAsync(db, new FinishedJob(registry.MinerId, job.ModelId, PointsKind.Waifu, points, now, latency), cancellationToken);
         }
-        var stored = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
         stored.State = ImageJobState.Succeeded;
         stored.ImageSha256 = sha256;
         stored.Points = await db.PointsCredits.Where(c => c.JobId == job.Id).Select(c => c.Points).SingleAsync(cancellationToken);
