@@ -115,6 +115,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             credit.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
             credit.Property(c => c.Points).HasColumnType("numeric(20,6)");
             credit.HasIndex(c => new { c.MinerId, c.CreditedAt });
+            // The stats page lists the latest finished jobs.
+            credit.HasIndex(c => c.CreditedAt);
         });
         modelBuilder.Entity<MinerModel>(model =>
         {

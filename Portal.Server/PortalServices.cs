@@ -1,10 +1,12 @@
 using Heurist.Portal.Client;
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data;
 using Heurist.Portal.Server.Components;
 using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
@@ -69,6 +71,11 @@ public static class PortalServices
             .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddScoped<INetworkClient, NetworkService>();
+        services.AddMemoryCache();
+        services.AddSingleton<NetworkSnapshotService>();
+        services.AddHostedService(provider => provider.GetRequiredService<NetworkSnapshotService>());
+        services.AddScoped<NetworkStatsService>();
+        services.AddScoped<INetworkStatsClient>(provider => provider.GetRequiredService<NetworkStatsService>());
 
         services.AddModelCatalog();
         services.AddSignalR();

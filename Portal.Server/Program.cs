@@ -1,5 +1,6 @@
 using Heurist.Portal.Server;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.ServiceDefaults;
 
@@ -17,6 +18,7 @@ app.UsePortalPipeline();
 app.MapDefaultEndpoints();
 app.MapNetworkApi();
 app.MapStudioApi();
+app.MapStatsApi();
 app.MapPortalPages();
 
 await app.RunAsync();

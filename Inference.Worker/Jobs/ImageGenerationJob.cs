@@ -112,7 +112,9 @@ public sealed class ImageGenerationJob(
         var encodingTime = encoding.Elapsed;
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(png));
         var points = WaifuPoints.For(job.Width, job.Height, job.Steps, model.PointsMultiplier, duration, TimeSpan.FromSeconds(model.DeadlineSeconds));
+        // Whole microseconds, as PostgreSQL stores it, so the rollups count exactly what a recount from the rows would.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var metadata = JsonSerializer.Serialize(new
         {
             model = new { id = job.ModelId, pipeline = folder.Pipeline.ToString(), demo = folder.Demo, files = folder.FileHashes },

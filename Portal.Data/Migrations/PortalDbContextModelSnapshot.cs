@@ -517,6 +517,9 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("JobId")
                         .HasName("pk_points_credits");
 
+                    b.HasIndex("CreditedAt")
+                        .HasDatabaseName("ix_points_credits_credited_at");
+
                     b.HasIndex("MinerId", "CreditedAt")
                         .HasDatabaseName("ix_points_credits_miner_id_credited_at");
 
