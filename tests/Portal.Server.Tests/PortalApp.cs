@@ -13,6 +13,9 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
 {
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>More configuration for this portal, set before its first request.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     public async ValueTask InitializeAsync() => ConnectionString = await postgres.CreateMigratedDatabaseAsync("portal");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -21,6 +24,10 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("Chain:RpcUrl", chain.RpcUrl.ToString());
         builder.UseSetting("Chain:ManifestPath", chain.ManifestPath);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Adds a miner row as a worker's registration would.</summary>

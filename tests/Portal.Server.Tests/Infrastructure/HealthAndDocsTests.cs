@@ -32,6 +32,21 @@ public sealed class HealthAndDocsTests(PortalApp portal) : IClassFixture<PortalA
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_stats_api_and_its_query_parameters()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var document = JsonDocument.Parse(await portal.CreateClient().GetStringAsync("/openapi/v1.json", ct));
+        var paths = document.RootElement.GetProperty("paths");
+
+        Assert.True(paths.GetProperty("/api/stats").GetProperty("get").TryGetProperty("summary", out _));
+        Assert.True(paths.GetProperty("/api/miners/{id}").TryGetProperty("get", out _));
+        var leaderboard = paths.GetProperty("/api/leaderboard").GetProperty("get");
+        var parameters = leaderboard.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["sort", "desc", "gpu", "model", "active", "page", "pageSize"], parameters);
+        Assert.True(leaderboard.GetProperty("responses").TryGetProperty("304", out _));
+    }
+
+    [Fact]
     public async Task The_job_dashboard_is_closed_to_remote_callers_outside_development()
     {
         // The test server's requests have no loopback address, like a request from another machine.

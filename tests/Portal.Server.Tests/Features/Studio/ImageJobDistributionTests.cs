@@ -43,6 +43,15 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
             Assert.Equal(100, await db.PointsCredits.CountAsync(c => submitted.Contains(c.JobId), ct));
             // The queue was shared: more than one worker took jobs from it.
             Assert.True(jobs.Select(j => j.MinerId).Distinct().Count() > 1, "One worker ran every job.");
+
+            // The portal and the workers kept the rollups as they went: they match a recount of the rows.
+            var recount = await RollupRecount.CountAsync(db, ct);
+            var rollups = await RollupRecount.ReadRollupsAsync(db, ct);
+            Assert.Equal(recount.NetworkHours, rollups.NetworkHours);
+            Assert.Equal(recount.MinerHours, rollups.MinerHours);
+            Assert.Equal(recount.LatencyDays, rollups.LatencyDays);
+            Assert.Equal(recount.Totals, rollups.Totals);
+            Assert.True(rollups.NetworkHours.Sum(h => h.ImagesGenerated) >= 100);
         }
         finally
         {
