@@ -20,12 +20,16 @@ public sealed class RunningPortal : IAsyncLifetime
 
     public Uri Url { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
 
+    /// <summary>The portal's database, for tests that add miners the way other workers would.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         await _postgres.InitializeAsync();
         await _chain.InitializeAsync();
         await _models.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
+        ConnectionString = database;
         _portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", Url.ToString().TrimEnd('/')],
             new Dictionary<string, string>
             {
@@ -33,6 +37,8 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Chain__RpcUrl"] = _chain.RpcUrl.ToString(),
                 ["Chain__ManifestPath"] = _chain.ManifestPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                // The stats pages show a job within a second of it finishing.
+                ["Portal__StatsRefreshSeconds"] = "1",
             }, echo: false);
         await WaitForReadyAsync(_portal);
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],
