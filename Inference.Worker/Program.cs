@@ -11,5 +11,14 @@ if (!await host.PassesStartupChecksAsync())
     return 1;
 }
 
-await host.RunAsync();
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+try
+{
+    await host.StartAsync();
+}
+catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // Ctrl-C while still starting is a normal stop: what started is stopped below, and the miner marked stopped.
+}
+await host.WaitForShutdownAsync();
 return 0;

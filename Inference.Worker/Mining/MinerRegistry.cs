@@ -51,6 +51,8 @@ public sealed class MinerRegistry(
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        // The row, its models and the uptime session appear together: the portal never sees half a registration.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var miner = await db.Miners.SingleOrDefaultAsync(m => m.Id == MinerId, cancellationToken);
         if (miner is null)
         {
@@ -97,6 +99,7 @@ public sealed class MinerRegistry(
         }
         await db.SaveChangesAsync(cancellationToken);
         await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The silence after which the next heartbeat starts a new uptime session.</summary>
@@ -107,15 +110,19 @@ public sealed class MinerRegistry(
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Miners
-            .Where(m => m.Id == MinerId && m.InstanceId == InstanceId)
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.LastHeartbeatAt, now), cancellationToken);
-        if (updated == 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await RegisterAsync(cancellationToken);
-            return;
+            var updated = await db.Miners
+                .Where(m => m.Id == MinerId && m.InstanceId == InstanceId)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.LastHeartbeatAt, now), cancellationToken);
+            if (updated == 1)
+            {
+                await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
         }
-        await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
+        await RegisterAsync(cancellationToken);
     }
 
     /// <summary>Marks the miner as stopped, so the portal shows it offline at once rather than after the online window.</summary>
