@@ -38,8 +38,6 @@ public sealed partial class Stats : IAsyncDisposable
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
-    internal static string MinerHref(string minerId) => $"/miners/{Uri.EscapeDataString(minerId)}";
-
     protected override async Task OnInitializedAsync()
     {
         if (Snapshot is null)
