@@ -153,4 +153,30 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         TestServices.Now, 0, 0, 0, 0, 0m, 0m, 0, 0, 0m, 0m,
         [.. Enumerable.Range(0, 168).Select(i => new HourlyRequests(TestServices.Now.AddHours(i - 168), 0))],
         [], [], []);
+
+    /// <summary>A miner's page: 30 quiet days but for the last two, no uptime, stake or bribe unless given.</summary>
+    public static MinerDetails Details(
+        LeaderboardRow summary,
+        UptimeSpan[]? uptime = null,
+        StakerStake[]? stakers = null,
+        BribeHistoryEntry[]? bribes = null,
+        LatencyBucket[]? latency = null) => new(
+        TestServices.Now,
+        summary,
+        "0x9c2d5f0e3b1a4c6d8e7f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
+        "host-" + summary.MinerId,
+        "1.4.2",
+        TestServices.Now.AddDays(-40),
+        TestServices.Now.AddHours(-5),
+        TestServices.Now.AddSeconds(-4),
+        null,
+        uptime ?? [],
+        [.. Enumerable.Range(0, 30).Select(i => new DailyActivity(
+            DateOnly.FromDateTime(TestServices.Now.UtcDateTime).AddDays(i - 29),
+            i >= 28 ? 12 : 0,
+            i >= 28 ? 3.6m : 0m,
+            0m))],
+        latency ?? [],
+        stakers ?? [],
+        bribes ?? []);
 }
