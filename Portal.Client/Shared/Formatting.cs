@@ -42,4 +42,50 @@ public static class Formatting
     public static string Duration(TimeSpan duration) => duration.TotalSeconds < 1
         ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, duration.TotalMilliseconds):0} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s");
+
+    /// <summary>A count with thousands separators: "1,234,567".</summary>
+    public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>Points or tokens: thousands separators and at most two decimals: "12,345.67", "0.3".</summary>
+    public static string Amount(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction between 0 and 1 as a percentage with at most one decimal: "97.3%".</summary>
+    public static string Percent(double fraction)
+        => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.#}%");
+
+    /// <inheritdoc cref="Percent(double)"/>
+    public static string Percent(decimal fraction)
+        => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.#}%");
+
+    /// <summary>Basis points as a percentage: 250 is "2.5%".</summary>
+    public static string BasisPoints(int basisPoints)
+        => string.Create(CultureInfo.InvariantCulture, $"{basisPoints / 100m:0.##}%");
+
+    /// <summary>A latency in milliseconds as <see cref="Duration"/> writes it, or "—" when there is none.</summary>
+    public static string Latency(double? milliseconds)
+        => milliseconds is { } ms ? Duration(TimeSpan.FromMilliseconds(ms)) : "—";
+
+    /// <summary>
+    /// A latency bucket's bounds in the unit that suits its upper bound: "0–100 ms", "1.2–1.4 s", "11–13 s",
+    /// "1.1–1.3 min"; "≥ 27.3 min" for the open-ended last one.
+    /// </summary>
+    public static string LatencyRange(double lowerMs, double? upperMs)
+    {
+        var (divisor, unit, format) = (upperMs ?? lowerMs) switch
+        {
+            <= 1_000 => (1d, "ms", "0"),
+            < 10_000 => (1_000d, "s", "0.0"),
+            <= 60_000 => (1_000d, "s", "0"),
+            _ => (60_000d, "min", "0.0"),
+        };
+        string Write(double ms) => (ms / divisor).ToString(format, CultureInfo.InvariantCulture);
+        return upperMs is { } upper ? $"{Write(lowerMs)}–{Write(upper)} {unit}" : $"≥ {Write(lowerMs)} {unit}";
+    }
+
+    /// <summary>A moment in UTC to the minute: "2026-11-22 12:00 UTC".</summary>
+    public static string Timestamp(DateTimeOffset moment)
+        => moment.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>A day as a short label for chart axes: "Nov 22".</summary>
+    public static string Day(DateOnly day) => day.ToString("MMM d", CultureInfo.InvariantCulture);
 }

@@ -23,12 +23,12 @@ public sealed class MainLayoutTests : BunitContext
     }
 
     [Fact]
-    public void The_navigation_drawer_links_the_home_page_and_the_operator_pages()
+    public void The_navigation_drawer_links_the_portals_pages_and_the_operator_pages()
     {
         var shell = RenderShell();
 
         var links = shell.FindAll("nav a").Select(a => (Text: a.TextContent.Trim(), Href: a.GetAttribute("href"))).ToList();
-        Assert.Contains(("Home", "/"), links);
+        Assert.Equal([("Home", "/"), ("Studio", "/studio"), ("Stats", "/stats"), ("Leaderboard", "/leaderboard")], links[..4]);
         Assert.Contains(("Job dashboard", "/hangfire"), links);
         Assert.Contains(("API (OpenAPI)", "/openapi/v1.json"), links);
     }
