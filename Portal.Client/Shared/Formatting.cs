@@ -46,8 +46,14 @@ public static class Formatting
     /// <summary>A count with thousands separators: "1,234,567".</summary>
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
-    /// <summary>Points or tokens: thousands separators and at most two decimals: "12,345.67", "0.3".</summary>
-    public static string Amount(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+    /// <summary>Points or tokens: thousands separators and at most two decimals ("12,345.67", "0.3"), four below 1 ("0.0123").</summary>
+    public static string Amount(decimal value) => value switch
+    {
+        // A tiny job earns a fraction of a point; two decimals would show it as 0.
+        > 0 and < 0.0001m => "< 0.0001",
+        > 0 and < 1 => value.ToString("0.####", CultureInfo.InvariantCulture),
+        _ => value.ToString("#,0.##", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>A fraction between 0 and 1 as a percentage with at most one decimal: "97.3%".</summary>
     public static string Percent(double fraction)

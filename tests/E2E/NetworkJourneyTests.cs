@@ -29,7 +29,7 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         await RunJobAsync(http, ct);
 
         await _page.GotoAsync("/stats");
-        await Expect(_page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Stats");
+        await Expect(_page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Network stats");
         await Expect(_page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
         var recent = _page.Locator("[data-testid=recent-job]").Filter(new() { HasText = RunningPortal.MinerId });
@@ -152,7 +152,7 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         }
     }
 
-    private ILocator Row(string minerId) => _page.Locator($"[data-testid=leaderboard-row][data-miner-id='{minerId}']");
+    private ILocator Row(string minerId) => _page.Locator($"tr:has([data-testid=leaderboard-row][data-miner-id='{minerId}'])");
 
     private static async Task<List<string>> MinerOrderAsync(ILocator rows)
         => [.. (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.getAttribute('data-miner-id'))"))];

@@ -49,7 +49,10 @@ public sealed class FormattingTests
     [InlineData("0.3", "0.3")]
     [InlineData("12345.678", "12,345.68")]
     [InlineData("1000000", "1,000,000")]
-    public void Amounts_have_at_most_two_decimals(string value, string expected)
+    [InlineData("0.012345", "0.0123")]
+    [InlineData("0.00004", "< 0.0001")]
+    [InlineData("-2.5", "-2.5")]
+    public void Amounts_have_two_decimals_and_fractions_of_a_point_four(string value, string expected)
         => Assert.Equal(expected, Formatting.Amount(decimal.Parse(value, CultureInfo.InvariantCulture)));
 
     [Theory]

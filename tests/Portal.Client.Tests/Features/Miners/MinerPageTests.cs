@@ -141,9 +141,9 @@ public sealed class MinerPageTests : BunitContext
         // The first stretch ended before the window opened (Nov 15, 12:00), and the second is cut at its start.
         Assert.Equal(3, segments.Length);
         Assert.Equal("2026-11-15 00:00 UTC – 2026-11-16 00:00 UTC", segments[0].GetAttribute("title"));
-        Assert.Contains("left: 0%; width: 7.143%", segments[0].GetAttribute("style"), StringComparison.Ordinal);
-        Assert.Contains("left: 42.857%; width: 7.143%", segments[1].GetAttribute("style"), StringComparison.Ordinal);
-        Assert.Contains("left: 96.429%; width: 3.571%", segments[2].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Contains("left: min(0%, calc(100% - 2px)); width: 7.143%", segments[0].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Contains("left: min(42.857%, calc(100% - 2px)); width: 7.143%", segments[1].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Contains("left: min(96.429%, calc(100% - 2px)); width: 3.571%", segments[2].GetAttribute("style"), StringComparison.Ordinal);
         Assert.Equal("2026-11-22 06:00 UTC – 2026-11-22 12:00 UTC", segments[2].GetAttribute("title"));
         Assert.Equal("Uptime over the last 7 days: 50%, in 3 stretches of heartbeats", timeline.GetAttribute("aria-label"));
         Assert.Equal(
