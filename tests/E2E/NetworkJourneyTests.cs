@@ -38,6 +38,8 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         await Expect(_page.Locator("[data-testid=top-devices]")).ToContainTextAsync(deviceName, new() { Timeout = 30_000 });
         var requests = await _page.Locator("[data-testid=stat-requests-all-time]").InnerTextAsync();
         Assert.True(long.Parse(requests.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) >= 1, $"requests shown: {requests}");
+        // 512², 20 steps earns a Waifu point (times the model's multiplier).
+        await Expect(_page.Locator("[data-testid=stat-waifu-points]")).Not.ToHaveTextAsync("0");
         await Screenshots.SaveAsync(_page, "stats");
     }
 
@@ -98,7 +100,7 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs")
         {
-            Content = JsonContent.Create(new { prompt = "a stats page test", modelId = "sd15", width = 256, height = 256, steps = 4, seed = 3 }),
+            Content = JsonContent.Create(new { prompt = "a stats page test", modelId = "sd15", width = 512, height = 512, steps = 20, seed = 3 }),
         };
         request.Headers.Add("X-Creator-Id", "e2e-stats");
         using var response = await http.SendAsync(request, ct);
