@@ -51,6 +51,11 @@ internal static class SyntheticChain
                 {
                     stakeRows.Add((miner.RewardAddress, chainId, StakeKind.EsHeu, Tokens(500, 50_000), UpdatedBlock()));
                 }
+                if (stakeRows.Count == 0 || stakeRows[^1].ChainId != chainId)
+                {
+                    // Every miner has some stake; this one's owner stays under the 10,000 that makes a miner active.
+                    stakeRows.Add((miner.RewardAddress, chainId, StakeKind.Heu, Tokens(500, 9_999), UpdatedBlock()));
+                }
                 foreach (var staker in Enumerable.Range(0, rng.Poisson(1.2)).Select(_ => rng.Pick(plan.Stakers)).Distinct(StringComparer.Ordinal).ToList())
                 {
                     var kind = rng.Next();

@@ -71,6 +71,8 @@ public static class SyntheticNetwork
             throw new GeneratorRefusedException("--connection", refusal);
         }
         var watch = Stopwatch.StartNew();
+        Task PhaseAsync(string text)
+            => progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed.TotalSeconds,6:0.0} s] {text}"));
         // Index builds and the window refresh run for minutes at full size; no command timeout for the generator's own work.
         var connectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString) { CommandTimeout = 0 }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -79,29 +81,29 @@ public static class SyntheticNetwork
         var dbOptions = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options;
         await using (var db = new PortalDbContext(dbOptions))
         {
-            await progress.WriteLineAsync("Applying migrations…").ConfigureAwait(false);
+            await PhaseAsync("Applying migrations…").ConfigureAwait(false);
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var now = NetworkPlan.ToMicros(options.Now ?? DateTimeOffset.UtcNow);
-        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        await PhaseAsync(string.Create(CultureInfo.InvariantCulture,
             $"Planning {options.Miners:N0} miners and {options.Jobs:N0} jobs over {options.Days} days up to {NetworkPlan.ToDateTime(now):O} (seed {options.Seed})…")).ConfigureAwait(false);
         var plan = NetworkPlan.Create(options, now, ModelCatalog.CreateDefault());
 
-        var writer = await WriteJobsAsync(dataSource, plan, progress, cancellationToken).ConfigureAwait(false);
+        var writer = await WriteJobsAsync(dataSource, plan, progress, PhaseAsync, cancellationToken).ConfigureAwait(false);
 
         // Without a fixed time, the active miners kept sending heartbeats while the jobs were written, so they are
         // still active when the generator finishes.
         var end = options.Now is null ? Math.Max(now, NetworkPlan.ToMicros(DateTimeOffset.UtcNow)) : now;
-        await progress.WriteLineAsync("Writing miners, sessions, rollups and chain tables…").ConfigureAwait(false);
+        await PhaseAsync("Writing miners, sessions, rollups and chain tables…").ConfigureAwait(false);
         var (sessions, nfts) = await WriteSmallTablesAsync(dataSource, plan, writer, end, cancellationToken).ConfigureAwait(false);
 
-        await progress.WriteLineAsync("Computing the windowed summaries…").ConfigureAwait(false);
+        await PhaseAsync("Computing the windowed summaries…").ConfigureAwait(false);
         await using (var db = new PortalDbContext(dbOptions))
         {
             await NetworkRollups.RefreshWindowsAsync(db, NetworkPlan.ToDateTime(end), cancellationToken).ConfigureAwait(false);
         }
-        await progress.WriteLineAsync("Vacuuming and analyzing…").ConfigureAwait(false);
+        await PhaseAsync("Vacuuming and analyzing…").ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var vacuum = new NpgsqlCommand("VACUUM (ANALYZE)", connection))
         {
@@ -149,7 +151,8 @@ public static class SyntheticNetwork
         }
     }
 
-    private static async Task<JobWriter> WriteJobsAsync(NpgsqlDataSource dataSource, NetworkPlan plan, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task<JobWriter> WriteJobsAsync(
+        NpgsqlDataSource dataSource, NetworkPlan plan, TextWriter progress, Func<string, Task> phaseAsync, CancellationToken cancellationToken)
     {
         await using var jobs = await BulkTable.BeginAsync(dataSource, "image_jobs", JobColumns, cancellationToken).ConfigureAwait(false);
         await using var credits = await BulkTable.BeginAsync(dataSource, "points_credits", "job_id, miner_id, kind, points, credited_at", cancellationToken).ConfigureAwait(false);
@@ -172,8 +175,8 @@ public static class SyntheticNetwork
                 (lastReport, lastJobs) = (watch.Elapsed, writer.JobsWritten);
             }
         }
-        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"  jobs {writer.JobsWritten:N0} written in {watch.Elapsed.TotalSeconds:0.0} s ({writer.JobsWritten / watch.Elapsed.TotalSeconds:N0} rows/s); building keys and indexes…")).ConfigureAwait(false);
+        await phaseAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{writer.JobsWritten:N0} jobs written in {watch.Elapsed.TotalSeconds:0.0} s ({writer.JobsWritten / watch.Elapsed.TotalSeconds:N0} rows/s); building keys and indexes…")).ConfigureAwait(false);
         // Each table's indexes build on its own connection, in parallel.
         await Task.WhenAll(
             jobs.CompleteAsync(cancellationToken),

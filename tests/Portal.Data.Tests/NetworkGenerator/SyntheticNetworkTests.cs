@@ -129,6 +129,7 @@ public sealed class SyntheticNetworkTests(GeneratedNetwork network, PostgresFixt
         }
         var stakes = await db.Stakes.AsNoTracking().ToListAsync(Ct);
         Assert.All(stakes, s => Assert.Contains(s.MinerChainId, chainMiners.Keys));
+        Assert.Equal(chainMiners.Count, stakes.Select(s => s.MinerChainId).Distinct().Count());
         Assert.All(stakes, s => Assert.True(s.Amount > 0 && s.Amount == decimal.Truncate(s.Amount)));
         Assert.Contains(stakes, s => s.Kind == Portal.Data.Chain.StakeKind.Heu && s.Amount >= 5_000m * 1_000_000_000_000_000_000m);
         Assert.Contains(stakes, s => s.Kind == Portal.Data.Chain.StakeKind.EsHeu);
