@@ -49,6 +49,13 @@ internal static class LoadClient
             UseCookies = false,
         };
         using var http = new HttpClient(handler) { BaseAddress = settings.Portal, Timeout = TimeSpan.FromSeconds(30) };
+        // Other work on the machine moves every number here; the load average says how much there was.
+        Print("machine.cores", Environment.ProcessorCount, "0");
+        if (File.Exists("/proc/loadavg"))
+        {
+            var loadAverage = (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ')[0];
+            Console.WriteLine($"machine.load_1m={loadAverage}");
+        }
         Print("load.connections", settings.Connections, "0");
         Print("load.duration_s", settings.Duration.TotalSeconds, "0");
 

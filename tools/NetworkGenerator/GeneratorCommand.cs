@@ -58,7 +58,8 @@ public static class GeneratorCommand
         }
         catch (NpgsqlException ex)
         {
-            await error.WriteLineAsync($"error: --connection: {OneLine(ex.Message)}").ConfigureAwait(false);
+            var cause = ex.InnerException is { } inner ? $" ({inner.Message})" : "";
+            await error.WriteLineAsync($"error: --connection: {OneLine(ex.Message + cause)}").ConfigureAwait(false);
             return Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
