@@ -71,6 +71,9 @@ internal static class LoadClient
                     await Console.Error.WriteLineAsync($"{name}: GET /{path(0)} answers 404, so this portal has no such endpoint; not measured.");
                     return;
                 }
+                // The size of one answer, to read the numbers by: the workers list, for one, is empty once the
+                // generated miners' last heartbeats are older than the portal's online window.
+                Print($"{name}.bytes", (await probe.Content.ReadAsByteArrayAsync(cancellationToken)).Length, "0");
             }
             await RunLoopsAsync(http, settings, path, settings.Warmup, cancellationToken);
             var result = await RunLoopsAsync(http, settings, path, settings.Duration, cancellationToken);
