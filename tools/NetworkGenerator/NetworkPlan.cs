@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Staking;
 using Heurist.Protocol.Models;
 
 namespace Heurist.NetworkGenerator;
@@ -58,7 +57,7 @@ internal sealed class MinerPlan
     public long Jobs { get; set; }
 
     /// <summary>The miner's id on chain: keccak256 of its id, 0x-hex.</summary>
-    public string ChainId => "0x" + Convert.ToHexStringLower(Keccak256.Hash(Encoding.UTF8.GetBytes(Id)));
+    public string ChainId => MinerChainId.Of(Id);
 }
 
 /// <summary>Everything decided before the first job is drawn: the time window, the miners and the account pools.</summary>
