@@ -71,8 +71,7 @@ internal static class LoadClient
                     await Console.Error.WriteLineAsync($"{name}: GET /{path(0)} answers 404, so this portal has no such endpoint; not measured.");
                     return;
                 }
-                // The size of one answer, to read the numbers by: the workers list, for one, is empty once the
-                // generated miners' last heartbeats are older than the portal's online window.
+                // The size of one answer, to read the numbers by.
                 Print($"{name}.bytes", (await probe.Content.ReadAsByteArrayAsync(cancellationToken)).Length, "0");
             }
             await RunLoopsAsync(http, settings, path, settings.Warmup, cancellationToken);
@@ -108,7 +107,6 @@ internal static class LoadClient
             Console.WriteLine("miner.skipped=no_miner_ids");
             await Console.Error.WriteLineAsync("miner: neither the leaderboard nor /api/network/workers named any miner; not measured.");
         }
-        await MeasureAsync("workers", _ => "api/network/workers");
 
         if (results.TryGetValue("baseline", out var baseline))
         {

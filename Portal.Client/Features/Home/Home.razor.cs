@@ -1,4 +1,5 @@
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
 
@@ -48,23 +49,11 @@ public sealed partial class Home : IAsyncDisposable
     {
         if (firstRender && RendererInfo.IsInteractive)
         {
-            _ = KeepFreshAsync(_disposed.Token);
-        }
-    }
-
-    private async Task KeepFreshAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(RefreshInterval, Clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            _ = PeriodicRefresh.RunAsync(RefreshInterval, Clock, async () =>
             {
                 await RefreshAsync();
                 await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
+            }, _disposed.Token);
         }
     }
 

@@ -55,23 +55,11 @@ public sealed partial class Stats : IAsyncDisposable
     {
         if (firstRender && RendererInfo.IsInteractive)
         {
-            _ = KeepFreshAsync(_disposed.Token);
-        }
-    }
-
-    private async Task KeepFreshAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(RefreshInterval, Clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            _ = PeriodicRefresh.RunAsync(RefreshInterval, Clock, async () =>
             {
                 await RefreshAsync();
                 await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
+            }, _disposed.Token);
         }
     }
 
