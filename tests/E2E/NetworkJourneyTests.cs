@@ -27,6 +27,8 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         using var http = new HttpClient { BaseAddress = portal.Url };
         var deviceName = await WaitForWorkerAsync(http, ct);
         await RunJobAsync(http, ct);
+        // The stats are at most Portal:StatsRefreshSeconds old: wait for the snapshot that holds the job.
+        await WaitForRecentJobAsync(http, ct);
 
         await _page.GotoAsync("/stats");
         await Expect(_page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Network stats");
@@ -116,6 +118,21 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
                 return;
             }
             Assert.True(DateTime.UtcNow < deadline && state is "Queued" or "queued" or "Running" or "running" or "0" or "1", $"The job ended {state}: {job}");
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task WaitForRecentJobAsync(HttpClient http, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var stats = await http.GetFromJsonAsync<JsonElement>("api/stats", ct);
+            if (stats.GetProperty("recentJobs").EnumerateArray().Any(j => j.GetProperty("minerId").GetString() == RunningPortal.MinerId))
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"/api/stats never listed the job: {stats}");
             await Task.Delay(250, ct);
         }
     }
