@@ -2,6 +2,7 @@ using Heurist.Portal.Data.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -27,6 +28,18 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+    }
+
+    // WebApplicationFactory finds the host that Program builds by listening to process-wide hosting events, so two
+    // portals building at the same moment may each pick up the other's host; they are built one at a time.
+    private static readonly Lock Building = new();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (Building)
+        {
+            return base.CreateHost(builder);
         }
     }
 
