@@ -3,6 +3,7 @@ using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -13,6 +14,9 @@ namespace Heurist.Portal.Server.Tests;
 public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture chain) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The portal's warnings and errors, to explain a portal that stopped.</summary>
+    public RecentLogs Logs { get; } = new();
 
     /// <summary>More configuration for this portal, set before its first request.</summary>
     public Dictionary<string, string> Settings { get; } = [];
@@ -29,6 +33,7 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(new RecentLogs.Provider(Logs)));
     }
 
     // WebApplicationFactory finds the host that Program builds by listening to process-wide hosting events, so two

@@ -48,7 +48,14 @@ public sealed class LeaderboardNetwork(PostgresFixture postgres, DeployedChainFi
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 10, 500, now.AddDays(-2)));
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 20, 1_250, now.AddDays(-1)));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        await StatsSeed.RefreshAsync(portal);
+        try
+        {
+            await StatsSeed.RefreshAsync(portal);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new InvalidOperationException($"The portal stopped while starting. Its last log lines:{Environment.NewLine}{portal.Logs}", ex);
+        }
     }
 
     public ValueTask DisposeAsync() => Portal.DisposeAsync();
