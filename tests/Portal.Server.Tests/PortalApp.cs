@@ -2,7 +2,6 @@ using Heurist.Portal.Data.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Heurist.Portal.Server.Tests;
@@ -34,18 +33,6 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(new RecentLogs.Provider(Logs)));
-    }
-
-    // WebApplicationFactory finds the host that Program builds by listening to process-wide hosting events, so two
-    // portals building at the same moment may each pick up the other's host; they are built one at a time.
-    private static readonly Lock Building = new();
-
-    protected override IHost CreateHost(IHostBuilder builder)
-    {
-        lock (Building)
-        {
-            return base.CreateHost(builder);
-        }
     }
 
     /// <summary>Adds a miner row as a worker's registration would.</summary>

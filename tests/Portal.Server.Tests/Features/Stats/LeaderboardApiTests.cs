@@ -16,40 +16,9 @@ public sealed class LeaderboardNetwork(PostgresFixture postgres, DeployedChainFi
 {
     public static readonly string[] Devices = ["NVIDIA GeForce RTX 4090", "NVIDIA A100 80GB", "NVIDIA GeForce RTX 3090"];
 
-    public PortalApp Portal { get; private set; } = new(postgres, chain);
+    public PortalApp Portal { get; } = new(postgres, chain);
 
     public async ValueTask InitializeAsync()
-    {
-        try
-        {
-            await StartSeededAsync();
-        }
-        catch (InvalidOperationException first) when (first.InnerException is ObjectDisposedException)
-        {
-            // In the full run this fixture's in-process portal has stopped right after starting (its provider
-            // disposed) a few times; the cause lies in several WebApplicationFactory hosts sharing one test process,
-            // not in the portal, which runs one host per process. One more portal on a fresh database; a second
-            // failure is reported with both portals' log lines.
-            try
-            {
-                await Portal.DisposeAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-            Portal = new PortalApp(postgres, chain);
-            try
-            {
-                await StartSeededAsync();
-            }
-            catch (InvalidOperationException second) when (second.InnerException is ObjectDisposedException)
-            {
-                throw new InvalidOperationException($"{first.Message}{Environment.NewLine}Then: {second.Message}", second);
-            }
-        }
-    }
-
-    private async Task StartSeededAsync()
     {
         await Portal.InitializeAsync();
         Portal.Settings["Portal:StatsRefreshSeconds"] = "3600";
@@ -76,8 +45,10 @@ public sealed class LeaderboardNetwork(PostgresFixture postgres, DeployedChainFi
         db.Stakes.Add(StatsSeed.Stake("0x1111111111111111111111111111111111111111", "board-05", StakeKind.Heu, 20_000m));
         db.Stakes.Add(StatsSeed.Stake("0x1111111111111111111111111111111111111111", "board-05", StakeKind.EsHeu, 10_000m));
         db.Stakes.Add(StatsSeed.Stake("0x2222222222222222222222222222222222222222", "board-05", StakeKind.Heu, 35_000m));
-        db.BribeChanges.Add(StatsSeed.Bribe("board-05", 10, 500, now.AddDays(-2)));
-        db.BribeChanges.Add(StatsSeed.Bribe("board-05", 20, 1_250, now.AddDays(-1)));
+        // Far above any block of the shared test chain: the portal's indexer writes that chain's bribes into the same
+        // table, and a seeded row on a real event's (block, log index) stopped the indexer, and the portal with it.
+        db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_010, 500, now.AddDays(-2)));
+        db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_020, 1_250, now.AddDays(-1)));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         try
         {
