@@ -2,7 +2,6 @@ using Heurist.Portal.Data.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -13,9 +12,6 @@ namespace Heurist.Portal.Server.Tests;
 public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture chain) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
-
-    /// <summary>The portal's warnings and errors, to explain a portal that stopped.</summary>
-    public RecentLogs Logs { get; } = new();
 
     /// <summary>More configuration for this portal, set before its first request.</summary>
     public Dictionary<string, string> Settings { get; } = [];
@@ -32,7 +28,6 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.AddProvider(new RecentLogs.Provider(Logs)));
     }
 
     /// <summary>Adds a miner row as a worker's registration would.</summary>

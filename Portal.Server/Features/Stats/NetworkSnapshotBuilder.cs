@@ -18,7 +18,8 @@ public static class NetworkSnapshotBuilder
 {
     public const int HoursCharted = 168;
 
-    private const decimal WeiPerToken = 1_000_000_000_000_000_000m;
+    /// <summary>HEU and esHEU have 18 decimals; the indexer stores wei, the API whole tokens.</summary>
+    public const decimal WeiPerToken = 1_000_000_000_000_000_000m;
 
     public static async Task<NetworkSnapshot> BuildAsync(PortalDbContext db, long version, DateTimeOffset now, CancellationToken cancellationToken)
     {

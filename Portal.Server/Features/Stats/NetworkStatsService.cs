@@ -40,18 +40,7 @@ public sealed class NetworkStatsService(
     }
 
     public async Task<MinerDetails?> GetMinerAsync(string minerId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(minerId);
-        var snapshot = await snapshots.GetAsync(cancellationToken);
-        var key = (nameof(MinerDetails), minerId, snapshot.Version);
-        if (cache.TryGetValue(key, out MinerDetails? cached))
-        {
-            return cached;
-        }
-        var details = await LoadMinerAsync(snapshot, minerId, cancellationToken);
-        cache.Set(key, details, TimeSpan.FromSeconds(portalOptions.Value.StatsRefreshSeconds * 2));
-        return details;
-    }
+        => (await GetCachedMinerAsync(minerId, cancellationToken)).Details;
 
     /// <summary>/api/stats, serialized once per snapshot.</summary>
     public async Task<JsonBody> GetStatsBodyAsync(CancellationToken cancellationToken)
@@ -70,18 +59,25 @@ public sealed class NetworkStatsService(
 
     /// <summary>A miner's details serialized, or null when there is no such miner.</summary>
     public async Task<JsonBody?> GetMinerBodyAsync(string minerId, CancellationToken cancellationToken)
+        => (await GetCachedMinerAsync(minerId, cancellationToken)).Body;
+
+    /// <summary>The miner's details and their JSON, read once per snapshot and kept until the next.</summary>
+    private async Task<CachedMiner> GetCachedMinerAsync(string minerId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(minerId);
         var snapshot = await snapshots.GetAsync(cancellationToken);
-        var key = (nameof(JsonBody), minerId, snapshot.Version);
-        if (cache.TryGetValue(key, out JsonBody? cached))
+        var key = (nameof(CachedMiner), minerId, snapshot.Version);
+        if (cache.TryGetValue(key, out CachedMiner? cached))
         {
-            return cached;
+            return cached!;
         }
-        var details = await GetMinerAsync(minerId, cancellationToken);
-        var body = details is null ? null : Serialize(details);
-        cache.Set(key, body, TimeSpan.FromSeconds(portalOptions.Value.StatsRefreshSeconds * 2));
-        return body;
+        var details = await LoadMinerAsync(snapshot, minerId, cancellationToken);
+        var miner = new CachedMiner(details, details is null ? null : Serialize(details));
+        cache.Set(key, miner, TimeSpan.FromSeconds(portalOptions.Value.StatsRefreshSeconds * 2));
+        return miner;
     }
+
+    private sealed record CachedMiner(MinerDetails? Details, JsonBody? Body);
 
     private static LeaderboardPage Page(NetworkSnapshot snapshot, LeaderboardQuery query)
     {
@@ -146,7 +142,6 @@ public sealed class NetworkStatsService(
             .Take(BribesShown)
             .ToListAsync(cancellationToken);
 
-        const decimal weiPerToken = 1_000_000_000_000_000_000m;
         return new MinerDetails(
             now,
             row,
@@ -167,8 +162,8 @@ public sealed class NetworkStatsService(
                 .GroupBy(s => s.Staker, StringComparer.Ordinal)
                 .Select(g => new StakerStake(
                     g.Key,
-                    g.Where(s => s.Kind == Data.Chain.StakeKind.Heu).Sum(s => s.Amount) / weiPerToken,
-                    g.Where(s => s.Kind == Data.Chain.StakeKind.EsHeu).Sum(s => s.Amount) / weiPerToken))
+                    g.Where(s => s.Kind == Data.Chain.StakeKind.Heu).Sum(s => s.Amount) / NetworkSnapshotBuilder.WeiPerToken,
+                    g.Where(s => s.Kind == Data.Chain.StakeKind.EsHeu).Sum(s => s.Amount) / NetworkSnapshotBuilder.WeiPerToken))
                 .OrderByDescending(s => s.Heu + s.EsHeu).ThenBy(s => s.Staker, StringComparer.Ordinal)],
             [.. bribes.Select(b => new BribeHistoryEntry(b.ChangedAt, b.BlockNumber, b.BasisPoints, b.EffectiveEpoch))]);
     }

@@ -50,14 +50,7 @@ public sealed class LeaderboardNetwork(PostgresFixture postgres, DeployedChainFi
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_010, 500, now.AddDays(-2)));
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_020, 1_250, now.AddDays(-1)));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await StatsSeed.RefreshAsync(portal);
-        }
-        catch (ObjectDisposedException ex)
-        {
-            throw new InvalidOperationException($"The portal stopped while starting. Its last log lines:{Environment.NewLine}{portal.Logs}", ex);
-        }
+        await StatsSeed.RefreshAsync(portal);
     }
 
     public ValueTask DisposeAsync() => Portal.DisposeAsync();
