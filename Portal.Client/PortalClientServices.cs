@@ -2,6 +2,9 @@ using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Stats;
+using Heurist.Protocol.Api.Studio;
 using MudBlazor.Services;
 
 namespace Heurist.Portal.Client;

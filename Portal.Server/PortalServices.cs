@@ -1,21 +1,18 @@
-using Heurist.Portal.Client;
-using Heurist.Portal.Client.Features.Network;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data;
 using Heurist.Portal.Server.Components;
-using Heurist.Portal.Client.Features.Studio;
-using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Stats;
+using Heurist.Protocol.Api.Studio;
 using Heurist.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using MudBlazor.Services;
 
 namespace Heurist.Portal.Server;
 
@@ -30,10 +27,7 @@ public static class PortalServices
         // Serve the Blazor WebAssembly files from the build output in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
 
-        services.AddRazorComponents()
-            .AddInteractiveServerComponents()
-            .AddInteractiveWebAssemblyComponents();
-        services.AddMudServices();
+        services.AddPortalComponents();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // A body that is not JSON, or not the right shape, is the caller's mistake: say so without internals.
@@ -83,7 +77,6 @@ public static class PortalServices
         services.AddHostedService<ImageJobListener>();
         services.AddScoped<StudioService>();
         services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
-        services.AddScoped<CreatorIdentity>();
         return builder;
     }
 
@@ -121,10 +114,7 @@ public static class PortalServices
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapJobDashboard();
-        app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode()
-            .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(PortalClientServices).Assembly);
+        app.MapPortalComponents();
         return app;
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Heurist.Portal.Data.Miners;
+using Heurist.Protocol.Miners;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Heurist.Inference.Worker.Device;
@@ -8,20 +8,71 @@ namespace Heurist.Inference.Worker.Device;
 /// <summary>What this worker runs inference on.</summary>
 public sealed record DeviceInfo(string Name, DeviceKind Kind, long MemoryBytes)
 {
+    public const string CudaProvider = "CUDAExecutionProvider";
+
     /// <summary>
     /// The GPU when ONNX Runtime offers the CUDA execution provider, otherwise the CPU.
     /// The GPU's name and memory come from nvidia-smi; the CPU's from /proc.
     /// </summary>
-    public static DeviceInfo Detect()
+    public static DeviceInfo Detect() => Detect(
+        OrtEnv.Instance().GetAvailableProviders(),
+        QueryNvidiaSmi,
+        ReadIfPresent("/proc/cpuinfo"),
+        ReadIfPresent("/proc/meminfo"),
+        Environment.ProcessorCount);
+
+    /// <summary>
+    /// The device from what the machine reports: ONNX Runtime's execution providers, nvidia-smi's first line
+    /// ("name, MiB"; null when it cannot run), and the text of /proc/cpuinfo and /proc/meminfo (null when absent).
+    /// </summary>
+    internal static DeviceInfo Detect(IEnumerable<string> providers, Func<string?> nvidiaSmi, string? cpuInfo, string? memInfo, int cores)
     {
-        if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+        if (providers.Contains(CudaProvider))
         {
-            return QueryNvidiaGpu() ?? new DeviceInfo("NVIDIA GPU (CUDA)", DeviceKind.Cuda, 0);
+            return ParseNvidiaSmi(nvidiaSmi()) ?? new DeviceInfo("NVIDIA GPU (CUDA)", DeviceKind.Cuda, 0);
         }
-        return new DeviceInfo(ReadCpuModel(), DeviceKind.Cpu, ReadSystemMemory());
+        var model = CpuModel(cpuInfo) ?? $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} CPU";
+        return new DeviceInfo($"{model} ({cores} cores)", DeviceKind.Cpu, MemTotal(memInfo) ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
     }
 
-    private static DeviceInfo? QueryNvidiaGpu()
+    /// <summary>"NVIDIA GeForce RTX 4090, 24564": the GPU and its memory in MiB; null for anything else.</summary>
+    internal static DeviceInfo? ParseNvidiaSmi(string? firstLine)
+    {
+        var parts = firstLine?.Split(',', StringSplitOptions.TrimEntries);
+        return parts is { Length: 2 } && parts[0].Length > 0 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var mebibytes)
+            ? new DeviceInfo(parts[0], DeviceKind.Cuda, mebibytes * 1024 * 1024)
+            : null;
+    }
+
+    /// <summary>The "model name" of /proc/cpuinfo's first processor.</summary>
+    internal static string? CpuModel(string? cpuInfo)
+    {
+        foreach (var line in (cpuInfo ?? "").Split('\n'))
+        {
+            if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is var colon and > 0
+                && line[(colon + 1)..].Trim() is { Length: > 0 } model)
+            {
+                return model;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>"MemTotal:       24576000 kB" of /proc/meminfo, in bytes.</summary>
+    internal static long? MemTotal(string? memInfo)
+    {
+        foreach (var line in (memInfo ?? "").Split('\n'))
+        {
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal)
+                && long.TryParse(line["MemTotal:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kibibytes))
+            {
+                return kibibytes * 1024;
+            }
+        }
+        return null;
+    }
+
+    private static string? QueryNvidiaSmi()
     {
         try
         {
@@ -37,12 +88,7 @@ public sealed record DeviceInfo(string Name, DeviceKind Kind, long MemoryBytes)
             }
             var firstGpu = process.StandardOutput.ReadLine();
             process.WaitForExit(5000);
-            var parts = firstGpu?.Split(',', StringSplitOptions.TrimEntries);
-            if (parts is not { Length: 2 } || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var mebibytes))
-            {
-                return null;
-            }
-            return new DeviceInfo(parts[0], DeviceKind.Cuda, mebibytes * 1024 * 1024);
+            return firstGpu;
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -50,37 +96,5 @@ public sealed record DeviceInfo(string Name, DeviceKind Kind, long MemoryBytes)
         }
     }
 
-    private static string ReadCpuModel()
-    {
-        const string cpuInfo = "/proc/cpuinfo";
-        if (File.Exists(cpuInfo))
-        {
-            foreach (var line in File.ReadLines(cpuInfo))
-            {
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
-                {
-                    return $"{line[(colon + 1)..].Trim()} ({Environment.ProcessorCount} cores)";
-                }
-            }
-        }
-        return $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} CPU ({Environment.ProcessorCount} cores)";
-    }
-
-    private static long ReadSystemMemory()
-    {
-        const string memInfo = "/proc/meminfo";
-        if (File.Exists(memInfo))
-        {
-            foreach (var line in File.ReadLines(memInfo))
-            {
-                // "MemTotal:       24576000 kB"
-                if (line.StartsWith("MemTotal:", StringComparison.Ordinal)
-                    && long.TryParse(line["MemTotal:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture, out var kibibytes))
-                {
-                    return kibibytes * 1024;
-                }
-            }
-        }
-        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-    }
+    private static string? ReadIfPresent(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }

@@ -1,3 +1,4 @@
+using Heurist.Protocol.Api.Studio;
 using Microsoft.JSInterop;
 
 namespace Heurist.Portal.Client.Shared;
@@ -19,9 +20,9 @@ public sealed class CreatorIdentity(IJSRuntime js)
             return _id;
         }
         var saved = await js.InvokeAsync<string?>("localStorage.getItem", StorageKey);
-        if (saved is { Length: >= 8 and <= 64 } && saved.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (CreatorIds.IsValid(saved))
         {
-            return _id = saved;
+            return _id = saved!;
         }
         _id = Guid.NewGuid().ToString("N");
         await js.InvokeVoidAsync("localStorage.setItem", StorageKey, _id);

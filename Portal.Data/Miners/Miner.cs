@@ -1,3 +1,5 @@
+using Heurist.Protocol.Miners;
+
 namespace Heurist.Portal.Data.Miners;
 
 /// <summary>A worker process that has registered itself as a miner, with its device and its last heartbeat.</summary>
@@ -34,11 +36,4 @@ public sealed class Miner
 
     /// <summary>Set when the worker shut down cleanly; cleared when it starts again.</summary>
     public DateTimeOffset? StoppedAt { get; set; }
-}
-
-/// <summary>What a miner runs inference on.</summary>
-public enum DeviceKind
-{
-    Cpu,
-    Cuda,
 }

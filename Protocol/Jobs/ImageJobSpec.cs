@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Heurist.Protocol.Api;
 using Heurist.Protocol.Models;
 
 namespace Heurist.Protocol.Jobs;
@@ -64,36 +65,35 @@ public static class ImageJobRules
         ? ["flow-match-euler"]
         : ["euler", "euler-ancestral", "ddim", "lcm"];
 
-    /// <summary>Errors by field name (the JSON names: "prompt", "width", …); empty when the spec is valid.</summary>
-    public static Dictionary<string, string[]> Validate(ImageJobSpec? spec, ModelCatalog catalog)
+    /// <summary>What is wrong with the spec, by field (the JSON names: "prompt", "width", …); empty when it is valid.</summary>
+    public static FieldErrors Validate(ImageJobSpec? spec, ModelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (spec is null)
         {
-            errors["body"] = ["A JSON body with at least \"prompt\" and \"modelId\" is required."];
-            return errors;
+            return errors.Add("body", "A JSON body with at least \"prompt\" and \"modelId\" is required.");
         }
 
         if (string.IsNullOrWhiteSpace(spec.Prompt))
         {
-            errors["prompt"] = ["prompt is required."];
+            errors.Add("prompt", "prompt is required.");
         }
         else if (spec.Prompt.Length > MaxPromptLength)
         {
-            errors["prompt"] = [$"prompt must be at most {MaxPromptLength} characters (it has {spec.Prompt.Length})."];
+            errors.Add("prompt", $"prompt must be at most {MaxPromptLength} characters (it has {spec.Prompt.Length}).");
         }
         if (spec.NegativePrompt is { Length: > MaxPromptLength })
         {
-            errors["negativePrompt"] = [$"negativePrompt must be at most {MaxPromptLength} characters (it has {spec.NegativePrompt.Length})."];
+            errors.Add("negativePrompt", $"negativePrompt must be at most {MaxPromptLength} characters (it has {spec.NegativePrompt.Length}).");
         }
 
         var model = catalog.FindImageModel(spec.ModelId);
         if (model is null)
         {
-            errors["modelId"] = [string.IsNullOrWhiteSpace(spec.ModelId)
+            errors.Add("modelId", string.IsNullOrWhiteSpace(spec.ModelId)
                 ? $"modelId is required: one of {string.Join(", ", catalog.Image.Select(m => m.Id))}."
-                : $"modelId '{spec.ModelId}' is not in the catalog: use one of {string.Join(", ", catalog.Image.Select(m => m.Id))}."];
+                : $"modelId '{spec.ModelId}' is not in the catalog: use one of {string.Join(", ", catalog.Image.Select(m => m.Id))}.");
         }
 
         var multiple = Math.Max(8, model?.SizeMultiple ?? 8);
@@ -102,19 +102,19 @@ public static class ImageJobRules
 
         if (spec.Steps is { } steps && steps is < MinSteps or > MaxSteps)
         {
-            errors["steps"] = [$"steps must be between {MinSteps} and {MaxSteps} (got {steps})."];
+            errors.Add("steps", $"steps must be between {MinSteps} and {MaxSteps} (got {steps}).");
         }
         if (spec.Guidance is { } guidance && (double.IsNaN(guidance) || guidance is < MinGuidance or > MaxGuidance))
         {
-            errors["guidance"] = [$"guidance must be between {MinGuidance} and {MaxGuidance} (got {guidance})."];
+            errors.Add("guidance", $"guidance must be between {MinGuidance} and {MaxGuidance} (got {guidance}).");
         }
         if (spec.Seed is { } seed && seed is < 0 or > MaxSeed)
         {
-            errors["seed"] = [$"seed must be between 0 and {MaxSeed} (got {seed})."];
+            errors.Add("seed", $"seed must be between 0 and {MaxSeed} (got {seed}).");
         }
         if (spec.Scheduler is { } scheduler && model is not null && !SchedulersFor(model.Pipeline).Contains(scheduler))
         {
-            errors["scheduler"] = [$"scheduler '{scheduler}' does not run {model.Id}: use one of {string.Join(", ", SchedulersFor(model.Pipeline))}."];
+            errors.Add("scheduler", $"scheduler '{scheduler}' does not run {model.Id}: use one of {string.Join(", ", SchedulersFor(model.Pipeline))}.");
         }
         return errors;
     }
@@ -126,9 +126,9 @@ public static class ImageJobRules
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(random);
         var errors = Validate(spec, catalog);
-        if (errors.Count > 0)
+        if (!errors.IsValid)
         {
-            throw new ArgumentException($"The spec is invalid: {string.Join(" ", errors.Values.SelectMany(e => e))}", nameof(spec));
+            throw new ArgumentException($"The spec is invalid: {errors}", nameof(spec));
         }
         var model = catalog.FindImageModel(spec.ModelId)!;
         return new ResolvedImageJob(
@@ -143,7 +143,7 @@ public static class ImageJobRules
             spec.Scheduler ?? model.DefaultScheduler);
     }
 
-    private static void CheckSide(string field, int? value, int multiple, int? min, int? max, Dictionary<string, string[]> errors)
+    private static void CheckSide(string field, int? value, int multiple, int? min, int? max, FieldErrors errors)
     {
         if (value is not { } side)
         {
@@ -151,27 +151,27 @@ public static class ImageJobRules
         }
         if (side % multiple != 0)
         {
-            errors[field] = [multiple == 8
+            errors.Add(field, multiple == 8
                 ? $"{field} must be a multiple of 8 (got {side})."
-                : $"{field} must be a multiple of {multiple} for this model (got {side})."];
+                : $"{field} must be a multiple of {multiple} for this model (got {side}).");
         }
         else if (side > MaxSide)
         {
-            errors[field] = [$"{field} must be at most {MaxSide} (got {side})."];
+            errors.Add(field, $"{field} must be at most {MaxSide} (got {side}).");
         }
         else if (min is { } lowest && max is { } highest && (side < lowest || side > highest))
         {
-            errors[field] = [$"{field} must be between {lowest} and {highest} for this model (got {side})."];
+            errors.Add(field, $"{field} must be between {lowest} and {highest} for this model (got {side}).");
         }
         else if (side <= 0)
         {
-            errors[field] = [$"{field} must be positive (got {side})."];
+            errors.Add(field, $"{field} must be positive (got {side}).");
         }
     }
 }
 
 /// <summary>Where an image job is in its life. Written as its name in JSON.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ImageJobState>))]
+[JsonConverter(typeof(ImageJobStateJsonConverter))]
 public enum ImageJobState
 {
     /// <summary>Waiting in its model's queue.</summary>
@@ -187,3 +187,6 @@ public enum ImageJobState
     /// <summary>The creator cancelled it.</summary>
     Canceled,
 }
+
+/// <summary>Names only: a number is not a job state.</summary>
+public sealed class ImageJobStateJsonConverter() : JsonStringEnumConverter<ImageJobState>(namingPolicy: null, allowIntegerValues: false);

@@ -6,8 +6,8 @@ using Heurist.Inference.Worker.Diffusion.Onnx;
 using Heurist.Inference.Worker.Diffusion.Pipelines;
 using Heurist.Inference.Worker.Diffusion.Schedulers;
 using Heurist.Inference.Worker.Diffusion.Tokenizers;
-using Heurist.Portal.Data.Miners;
 using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
 using Heurist.Protocol.Models;
 using Microsoft.ML.OnnxRuntime;
 

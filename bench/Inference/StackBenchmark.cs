@@ -9,6 +9,7 @@ using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Postgres;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.EntityFrameworkCore;
 
@@ -108,7 +109,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
     public async Task<Guid> SubmitAsync(ImageJobSpec spec)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_portal, "api/jobs")) { Content = JsonContent.Create(spec) };
-        request.Headers.Add("X-Creator-Id", "benchmark-creator");
+        request.Headers.Add(CreatorIds.Header, "benchmark-creator");
         using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JobRow>())!.Id;

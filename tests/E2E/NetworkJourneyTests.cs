@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
+using Heurist.Protocol.Api.Studio;
+using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -102,22 +105,22 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs")
         {
-            Content = JsonContent.Create(new { prompt = "a stats page test", modelId = "sd15", width = 512, height = 512, steps = 20, seed = 3 }),
+            Content = JsonContent.Create(new ImageJobSpec { Prompt = "a stats page test", ModelId = "sd15", Width = 512, Height = 512, Steps = 20, Seed = 3 }),
         };
-        request.Headers.Add("X-Creator-Id", "e2e-stats");
+        request.Headers.Add(CreatorIds.Header, "e2e-stats");
         using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        var id = (await response.Content.ReadFromJsonAsync<ImageJobView>(ct))!.Id;
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            var job = await http.GetFromJsonAsync<JsonElement>($"api/jobs/{id}", ct);
-            var state = job.GetProperty("state").ToString();
-            if (state is "Succeeded" or "succeeded" or "2")
+            // The contract's types read the state, so only its one spelling on the wire is accepted.
+            var job = (await http.GetFromJsonAsync<ImageJobView>($"api/jobs/{id}", ct))!;
+            if (job.State == ImageJobState.Succeeded)
             {
                 return id;
             }
-            Assert.True(DateTime.UtcNow < deadline && state is "Queued" or "queued" or "Running" or "running" or "0" or "1", $"The job ended {state}: {job}");
+            Assert.True(DateTime.UtcNow < deadline && !job.IsFinished, $"The job ended {job.State}: {job.Error}");
             await Task.Delay(250, ct);
         }
     }

@@ -1,4 +1,5 @@
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Miners;
 
 namespace Heurist.Portal.Client.Tests;
 
@@ -60,7 +61,7 @@ internal sealed class InMemoryNetworkClient(TimeProvider clock) : INetworkClient
         return Task.FromResult<ProbeStatus?>(_probe);
     }
 
-    public static OnlineWorker Worker(string id, string deviceKind = "cuda", string device = "NVIDIA GeForce RTX 4090", params string[] queues) => new(
+    public static OnlineWorker Worker(string id, DeviceKind deviceKind = DeviceKind.Cuda, string device = "NVIDIA GeForce RTX 4090", params string[] queues) => new(
         id,
         "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
         device,

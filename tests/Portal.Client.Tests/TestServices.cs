@@ -1,5 +1,5 @@
 using Bunit;
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using Heurist.Portal.Data.Miners;
+using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,5 +1,5 @@
 using Heurist.Inference.Worker.Device;
-using Heurist.Portal.Data.Miners;
+using Heurist.Protocol.Miners;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Heurist.Inference.Worker.Diffusion.Onnx;

@@ -1,5 +1,6 @@
-using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
 
@@ -68,7 +69,7 @@ public sealed partial class Home : IAsyncDisposable
             _lastRefresh = Now;
             _refreshError = null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException or TaskCanceledException && !_disposed.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException && !_disposed.IsCancellationRequested)
         {
             _refreshError = "Could not reach the portal; showing the last known state.";
         }
@@ -97,7 +98,7 @@ public sealed partial class Home : IAsyncDisposable
                 _probeError = $"No worker ran the job within {ProbeTimeout.TotalSeconds:0} s. Is a worker serving the '{JobQueues.Default}' queue online?";
             }
         }
-        catch (NetworkRequestException ex)
+        catch (ApiException ex)
         {
             _probeError = ex.Message;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
@@ -139,7 +140,7 @@ public sealed partial class Leaderboard
             StateHasChanged();
             return new TableData<LeaderboardRow> { Items = page.Rows, TotalItems = page.TotalCount };
         }
-        catch (Exception ex) when (ex is HttpRequestException or ArgumentException
+        catch (Exception ex) when (ex is HttpRequestException or ApiException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             if (generation == _tableGeneration)

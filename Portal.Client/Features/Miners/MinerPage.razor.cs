@@ -1,5 +1,6 @@
 using System.Globalization;
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Stats;
 using Heurist.Portal.Client.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -84,7 +85,7 @@ public sealed partial class MinerPage : IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or OperationCanceledException)
         {
             _error = $"Could not load this miner: {ex.Message}";
         }

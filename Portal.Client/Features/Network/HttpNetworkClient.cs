@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Network;
 
 namespace Heurist.Portal.Client.Features.Network;
 
@@ -16,12 +18,9 @@ public sealed class HttpNetworkClient(HttpClient http) : INetworkClient
     public async Task<ProbeStatus> StartProbeAsync(StartProbeRequest request, CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync("api/network/probes", request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
-        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken)
-            ?? throw new NetworkRequestException("The portal answered with an empty probe.");
+            ?? throw new ApiException((int)response.StatusCode, "The portal answered with an empty probe.");
     }
 
     public async Task<ProbeStatus?> GetProbeAsync(Guid id, CancellationToken cancellationToken = default)
@@ -31,10 +30,7 @@ public sealed class HttpNetworkClient(HttpClient http) : INetworkClient
         {
             return null;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
-        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadFromJsonAsync<ProbeStatus>(cancellationToken);
     }
 }

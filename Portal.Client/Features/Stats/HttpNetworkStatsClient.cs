@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Stats;
 
 namespace Heurist.Portal.Client.Features.Stats;
 
@@ -9,16 +11,14 @@ public sealed class HttpNetworkStatsClient(HttpClient http) : INetworkStatsClien
 {
     public async Task<NetworkStats> GetStatsAsync(CancellationToken cancellationToken = default)
         => await ReadAsync<NetworkStats>("api/stats", cancellationToken)
-            ?? throw new HttpRequestException("The portal answered the stats with an empty body.");
+            ?? throw new ApiException((int)HttpStatusCode.NotFound, "The portal has no stats to show.");
 
     public async Task<LeaderboardPage> GetLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default)
     {
-        if (LeaderboardQueryRules.Validate(query) is { Count: > 0 } errors)
-        {
-            throw new ArgumentException(errors.Values.First()[0], errors.Keys.First());
-        }
+        // The same refusal as the API's, without the round trip.
+        LeaderboardQueryRules.EnsureValid(query);
         return await ReadAsync<LeaderboardPage>(LeaderboardQueryRules.ToApiPath(query), cancellationToken)
-            ?? throw new HttpRequestException("The portal answered the leaderboard with an empty body.");
+            ?? throw new ApiException((int)HttpStatusCode.NotFound, "The portal has no leaderboard to show.");
     }
 
     public async Task<MinerDetails?> GetMinerAsync(string minerId, CancellationToken cancellationToken = default)
@@ -31,10 +31,8 @@ public sealed class HttpNetworkStatsClient(HttpClient http) : INetworkStatsClien
         {
             return default;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
-        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
     }
+
 }

@@ -1,4 +1,6 @@
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -74,7 +76,7 @@ public sealed partial class Stats : IAsyncDisposable
             _loadError = null;
             _refreshError = null;
         }
-        catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException && !_disposed.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException || ex is TaskCanceledException && !_disposed.IsCancellationRequested)
         {
             if (Snapshot is null)
             {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -19,14 +20,11 @@ public sealed class HttpStudioClient(HttpClient http) : IStudioClient, IAsyncDis
     public async Task<ImageJobView> SubmitAsync(string creatorId, ImageJobSpec spec, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(spec) };
-        request.Headers.Add("X-Creator-Id", creatorId);
+        request.Headers.Add(CreatorIds.Header, creatorId);
         using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
-        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadFromJsonAsync<ImageJobView>(cancellationToken)
-            ?? throw new NetworkRequestException("The portal answered with an empty job.");
+            ?? throw new ApiException((int)response.StatusCode, "The portal answered with an empty job.");
     }
 
     public Task<ImageJobView?> GetJobAsync(Guid id, CancellationToken cancellationToken = default)
@@ -67,10 +65,7 @@ public sealed class HttpStudioClient(HttpClient http) : IStudioClient, IAsyncDis
         {
             return null;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new NetworkRequestException(await ProblemDetailsReader.ReadAsync(response, cancellationToken));
-        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadFromJsonAsync<ImageJobView>(cancellationToken);
     }
 

@@ -1,3 +1,5 @@
+using Heurist.Protocol.Api.Studio;
+
 namespace Heurist.Portal.Client.Features.Studio;
 
 /// <summary>A named image size the Studio offers as a one-click choice.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -11,8 +12,11 @@ public sealed partial class Studio : IAsyncDisposable
 {
     private const int GallerySize = 48;
 
+    // The spec's fields that the form shows errors under (width and height under the size).
+    private static readonly HashSet<string> FormFields = ["prompt", "negativePrompt", "modelId", "width", "height", "steps", "guidance", "seed", "scheduler"];
+
     private readonly CancellationTokenSource _disposed = new();
-    private readonly Dictionary<string, string> _fieldErrors = new(StringComparer.Ordinal);
+    private FieldErrors _fieldErrors = new();
     private string _prompt = "";
     private string _negativePrompt = "";
     private string? _modelId;
@@ -70,7 +74,7 @@ public sealed partial class Studio : IAsyncDisposable
                 Show(unfinished);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException or JSException)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or JSException)
         {
             _gallery = [];
             _submitError = "Could not load your gallery; try reloading the page.";
@@ -88,14 +92,19 @@ public sealed partial class Studio : IAsyncDisposable
             _guidance = model.DefaultGuidance;
             _scheduler = model.DefaultScheduler;
         }
-        _fieldErrors.Clear();
+        _fieldErrors = new();
     }
 
     private void SelectSize(SizePreset? size) => _size = size ?? _size;
 
     private bool HasError(string field) => _fieldErrors.ContainsKey(field);
 
-    private string? ErrorFor(string field) => _fieldErrors.GetValueOrDefault(field);
+    /// <summary>Every message about the field, for the text under it; null when there is none.</summary>
+    private string? ErrorFor(params string[] fields)
+    {
+        var messages = fields.SelectMany(f => _fieldErrors[f]).ToList();
+        return messages.Count == 0 ? null : string.Join(" ", messages);
+    }
 
     private string PointsHint(StudioModel model)
     {
@@ -114,7 +123,7 @@ public sealed partial class Studio : IAsyncDisposable
         }
         _submitting = true;
         _submitError = null;
-        _fieldErrors.Clear();
+        _fieldErrors = new();
         try
         {
             var job = await StudioClient.SubmitAsync(await Creator.GetAsync(), new ImageJobSpec
@@ -132,15 +141,14 @@ public sealed partial class Studio : IAsyncDisposable
             _gallery?.Insert(0, job);
             Show(job);
         }
-        catch (NetworkRequestException ex)
+        catch (ApiException ex)
         {
-            // "field: message" names the field at fault; show it there too.
-            var colon = ex.Message.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && !ex.Message[..colon].Contains(' ', StringComparison.Ordinal))
-            {
-                _fieldErrors[ex.Message[..colon]] = ex.Message[(colon + 1)..].Trim();
-            }
-            _submitError = ex.Message;
+            // Each field's messages go under that field; the alert says what the form cannot show there.
+            _fieldErrors = ex.Errors;
+            var unshown = ex.Errors.Where(e => !FormFields.Contains(e.Key)).SelectMany(e => e.Value).ToList();
+            _submitError = ex.Errors.IsValid ? ex.Title
+                : unshown.Count > 0 ? $"{ex.Title} {string.Join(" ", unshown)}"
+                : $"{ex.Title} Check the fields marked above.";
         }
         catch (HttpRequestException)
         {
@@ -199,7 +207,7 @@ public sealed partial class Studio : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NetworkRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or ApiException)
         {
             _submitError = "Lost the live progress; the job goes on. Reload the page to see how it ends.";
         }
@@ -241,7 +249,7 @@ public sealed partial class Studio : IAsyncDisposable
             }
             return true;
         }
-        catch (Exception ex) when (ex is HttpRequestException or NetworkRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException)
         {
             _submitError = $"Could not cancel: {ex.Message}";
             return false;

@@ -1,4 +1,4 @@
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Heurist.Portal.Server.Features.Network;
@@ -34,10 +34,9 @@ public static class NetworkApi
     private static async Task<Results<Created<ProbeStatus>, ValidationProblem>> StartProbeAsync(
         StartProbeRequest? request, INetworkClient network, CancellationToken cancellationToken)
     {
-        var errors = StartProbeRequestRules.Validate(request);
-        if (errors.Count > 0)
+        if (StartProbeRequestRules.Validate(request) is { IsValid: false } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "The probe request is invalid.");
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: StartProbeRequestRules.InvalidTitle);
         }
         var probe = await network.StartProbeAsync(request!, cancellationToken);
         return TypedResults.Created($"/api/network/probes/{probe.Id}", probe);

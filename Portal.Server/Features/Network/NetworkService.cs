@@ -1,10 +1,11 @@
 using Hangfire;
 using Hangfire.States;
-using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Probes;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Miners;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -57,10 +58,9 @@ public sealed class NetworkService(
 
     public async Task<ProbeStatus> StartProbeAsync(StartProbeRequest request, CancellationToken cancellationToken = default)
     {
-        var errors = StartProbeRequestRules.Validate(request);
-        if (errors.Count > 0)
+        if (StartProbeRequestRules.Validate(request) is { IsValid: false } errors)
         {
-            throw new NetworkRequestException(errors.Values.First()[0]);
+            throw ApiException.Invalid(StartProbeRequestRules.InvalidTitle, errors);
         }
 
         var probe = new DispatchProbe { Id = Guid.NewGuid(), Queue = request.Queue!, RequestedAt = clock.GetUtcNow() };
@@ -86,7 +86,7 @@ public sealed class NetworkService(
         miner.Id,
         miner.RewardAddress,
         miner.DeviceName,
-        miner.DeviceKind == DeviceKind.Cuda ? "cuda" : "cpu",
+        miner.DeviceKind,
         miner.MemoryBytes,
         miner.Queues,
         miner.HostName,

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api.Stats;
 
 namespace Heurist.Portal.Server.Features.Stats;
 

@@ -1,9 +1,9 @@
 using Heurist.Contracts.Staking;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
+using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Network;
 using Heurist.Protocol.Points;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +70,7 @@ public static class NetworkSnapshotBuilder
             miner.Id,
             miner.RewardAddress,
             miner.DeviceName,
-            miner.DeviceKind == DeviceKind.Cuda ? "cuda" : "cpu",
+            miner.DeviceKind,
             miner.MemoryBytes,
             models,
             summary?.Uptime24h ?? 0,

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Heurist.Contracts.Staking;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data;
+using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Network;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -31,11 +31,7 @@ public sealed class NetworkStatsService(
 
     public async Task<LeaderboardPage> GetLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (LeaderboardQueryRules.Validate(query) is { Count: > 0 } errors)
-        {
-            throw new ArgumentException(errors.Values.First()[0], errors.Keys.First());
-        }
+        LeaderboardQueryRules.EnsureValid(query);
         return Page(await snapshots.GetAsync(cancellationToken), query);
     }
 

@@ -1,4 +1,4 @@
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.Net.Http.Headers;
 
 namespace Heurist.Portal.Server.Features.Stats;
@@ -58,10 +58,7 @@ public static class StatsApi
     {
         if (!LeaderboardQueryRules.TryParseSort(sort, out var sortKey))
         {
-            var names = string.Join(", ", Enum.GetValues<LeaderboardSort>().Select(LeaderboardQueryRules.SortName));
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["sort"] = [$"sort must be one of {names}."] },
-                title: "The leaderboard query is invalid.");
+            return TypedResults.ValidationProblem(LeaderboardQueryRules.UnknownSort().ToDictionary(), title: LeaderboardQueryRules.InvalidTitle);
         }
         var query = new LeaderboardQuery(
             sortKey,
@@ -71,9 +68,9 @@ public static class StatsApi
             active,
             page ?? 1,
             pageSize ?? LeaderboardQuery.DefaultPageSize);
-        if (LeaderboardQueryRules.Validate(query) is { Count: > 0 } errors)
+        if (LeaderboardQueryRules.Validate(query) is { IsValid: false } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "The leaderboard query is invalid.");
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: LeaderboardQueryRules.InvalidTitle);
         }
         return Answer(context, await stats.GetLeaderboardBodyAsync(query, cancellationToken));
     }

@@ -1,5 +1,6 @@
-using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Data;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,6 @@ namespace Heurist.Portal.Server.Features.Studio;
 /// <summary>REST endpoints of the Studio: /api/models, /api/jobs, /api/images, and the progress hub at /hubs/jobs.</summary>
 public static class StudioApi
 {
-    public const string CreatorHeader = "X-Creator-Id";
-
     public static IEndpointRouteBuilder MapStudioApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Studio");
@@ -23,12 +22,12 @@ public static class StudioApi
 
         api.MapPost("/jobs", SubmitAsync)
             .WithName("SubmitImageJob")
-            .WithSummary("Validates an image job spec and queues it on its model's queue. The creator is the X-Creator-Id header.");
+            .WithSummary("Validates an image job spec and queues it on its model's queue. The creator is the " + CreatorIds.Header + " header.");
 
         api.MapGet("/jobs", async Task<Results<Ok<IReadOnlyList<ImageJobView>>, ValidationProblem>> (
                 [FromQuery] string? creatorId, [FromQuery] int? limit, IStudioClient studio, CancellationToken cancellationToken) =>
             string.IsNullOrWhiteSpace(creatorId)
-                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["creatorId"] = ["creatorId is required."] })
+                ? TypedResults.ValidationProblem(new FieldErrors().Add(CreatorIds.Field, "creatorId is required.").ToDictionary())
                 : TypedResults.Ok(await studio.GetGalleryAsync(creatorId, limit ?? 48, cancellationToken)))
             .WithName("GetGallery")
             .WithSummary("A creator's image jobs, newest first.");
@@ -53,11 +52,10 @@ public static class StudioApi
     private static async Task<Results<Created<ImageJobView>, ValidationProblem>> SubmitAsync(
         ImageJobSpec? spec, HttpRequest request, StudioService studio, CancellationToken cancellationToken)
     {
-        var creatorId = request.Headers[CreatorHeader].ToString();
-        var errors = studio.Validate(creatorId, spec);
-        if (errors.Count > 0)
+        var creatorId = request.Headers[CreatorIds.Header].ToString();
+        if (studio.Validate(creatorId, spec) is { IsValid: false } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "The image job is invalid.");
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: StudioService.InvalidTitle);
         }
         var job = await studio.SubmitAsync(creatorId, spec!, cancellationToken);
         return TypedResults.Created($"/api/jobs/{job.Id}", job);

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.States;
-using Heurist.Portal.Client.Features.Network;
-using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Data.Network;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +15,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Heurist.Portal.Server.Features.Studio;
 
 /// <summary>The server's <see cref="IStudioClient"/>: jobs in PostgreSQL, queued through Hangfire on their model's queue.</summary>
-public sealed partial class StudioService(
+public sealed class StudioService(
     IDbContextFactory<PortalDbContext> databases,
     IBackgroundJobClient jobs,
     ModelCatalog catalog,
@@ -57,11 +57,9 @@ public sealed partial class StudioService(
 
     public async Task<ImageJobView> SubmitAsync(string creatorId, ImageJobSpec spec, CancellationToken cancellationToken = default)
     {
-        var errors = Validate(creatorId, spec);
-        if (errors.Count > 0)
+        if (Validate(creatorId, spec) is { IsValid: false } errors)
         {
-            var (field, messages) = errors.First();
-            throw new NetworkRequestException($"{field}: {messages[0]}");
+            throw ApiException.Invalid(InvalidTitle, errors);
         }
 
         var resolved = ImageJobRules.Resolve(spec, catalog, Random.Shared);
@@ -97,16 +95,12 @@ public sealed partial class StudioService(
         return ToView(job, demo: false);
     }
 
-    /// <summary>Errors by field (the creator id and the spec's fields); empty when the request can be queued.</summary>
-    public Dictionary<string, string[]> Validate(string? creatorId, ImageJobSpec? spec)
-    {
-        var errors = ImageJobRules.Validate(spec, catalog);
-        if (string.IsNullOrEmpty(creatorId) || !CreatorIdPattern().IsMatch(creatorId))
-        {
-            errors["creatorId"] = ["creatorId (the X-Creator-Id header) must be 8 to 64 letters, digits, '-' or '_'."];
-        }
-        return errors;
-    }
+    /// <summary>The title of a refused image job.</summary>
+    public const string InvalidTitle = "The image job is invalid.";
+
+    /// <summary>What is wrong with the request, by field (the spec's fields and the creator id); empty when it can be queued.</summary>
+    public FieldErrors Validate(string? creatorId, ImageJobSpec? spec)
+        => ImageJobRules.Validate(spec, catalog).AddAll(CreatorIds.Validate(creatorId));
 
     public async Task<ImageJobView?> GetJobAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -212,7 +206,4 @@ public sealed partial class StudioService(
             demo,
             job.State == ImageJobState.Running && job.Preview is { Length: > 0 } preview ? "data:image/png;base64," + Convert.ToBase64String(preview) : null);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}$")]
-    private static partial Regex CreatorIdPattern();
 }

@@ -2,6 +2,7 @@ using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
 using Heurist.Protocol.Network;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;

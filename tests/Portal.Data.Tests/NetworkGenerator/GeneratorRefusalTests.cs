@@ -2,6 +2,7 @@ using Heurist.NetworkGenerator;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Npgsql;
 

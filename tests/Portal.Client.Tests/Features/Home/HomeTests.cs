@@ -1,5 +1,7 @@
 using Bunit;
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Miners;
 
 namespace Heurist.Portal.Client.Tests.Features.Home;
 
@@ -14,7 +16,7 @@ public sealed class HomeTests : BunitContext
     public void Online_workers_are_listed_with_device_memory_and_queues()
     {
         _network.Workers.Add(InMemoryNetworkClient.Worker("rig-4090", queues: ["default", "sdxl"]));
-        _network.Workers.Add(InMemoryNetworkClient.Worker("cpu-box", deviceKind: "cpu", device: "AMD EPYC (2 cores)"));
+        _network.Workers.Add(InMemoryNetworkClient.Worker("cpu-box", deviceKind: DeviceKind.Cpu, device: "AMD EPYC (2 cores)"));
 
         var home = Render<Heurist.Portal.Client.Features.Home.Home>();
 
@@ -102,12 +104,12 @@ public sealed class HomeTests : BunitContext
     [Fact]
     public void A_refused_test_job_shows_the_reason()
     {
-        _network.ProbeFailure = new NetworkRequestException("queue: 'x' may contain only lowercase letters");
+        _network.ProbeFailure = ApiException.Invalid("The probe request is invalid.", new FieldErrors().Add("queue", "queue 'x' may contain only lowercase letters"));
         var home = Render<Heurist.Portal.Client.Features.Home.Home>();
 
         home.Find("button:contains('Send a test job')").Click();
 
-        home.WaitForAssertion(() => Assert.Contains("queue: 'x' may contain only lowercase letters", home.Markup, StringComparison.Ordinal));
+        home.WaitForAssertion(() => Assert.Contains("The probe request is invalid. queue 'x' may contain only lowercase letters", home.Markup, StringComparison.Ordinal));
         Assert.False(home.Find("button:contains('Send a test job')").HasAttribute("disabled"));
     }
 

@@ -1,6 +1,6 @@
 using Bunit;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Tests.Features.Stats;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Miners;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Tests.Features.Stats;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Stats;
+using Heurist.Protocol.Miners;
 
 namespace Heurist.Portal.Client.Tests.Features.Stats;
 
@@ -44,9 +46,9 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         {
             return Task.FromException<LeaderboardPage>(failure);
         }
-        if (LeaderboardQueryRules.Validate(query) is { Count: > 0 } errors)
+        if (LeaderboardQueryRules.Validate(query) is { IsValid: false } errors)
         {
-            return Task.FromException<LeaderboardPage>(new ArgumentException(errors.Values.First()[0], errors.Keys.First()));
+            return Task.FromException<LeaderboardPage>(ApiException.Invalid(LeaderboardQueryRules.InvalidTitle, errors));
         }
         var ranked = Ranked();
         var matching = ranked
@@ -111,7 +113,7 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         minerId,
         "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
         device,
-        device.StartsWith("NVIDIA", StringComparison.Ordinal) ? "cuda" : "cpu",
+        device.StartsWith("NVIDIA", StringComparison.Ordinal) ? DeviceKind.Cuda : DeviceKind.Cpu,
         24L << 30,
         models ?? ["sd15"],
         0.973,

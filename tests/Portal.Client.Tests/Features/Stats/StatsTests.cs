@@ -1,5 +1,5 @@
 using Bunit;
-using Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Api.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using Heurist.Portal.Client.Features.Studio;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 
 namespace Heurist.Portal.Client.Tests.Features.Studio;

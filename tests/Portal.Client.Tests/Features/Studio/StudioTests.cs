@@ -1,8 +1,8 @@
 using System.Globalization;
 using Bunit;
-using Heurist.Portal.Client.Features.Network;
-using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -151,13 +151,14 @@ public sealed class StudioTests : BunitContext
     [Fact]
     public void A_refused_prompt_is_shown_at_the_prompt_and_the_typed_text_is_kept()
     {
-        _studio.SubmitFailure = new NetworkRequestException("prompt: prompt must be at most 2000 characters (it has 2001).");
+        _studio.SubmitFailure = ApiException.Invalid("The image job is invalid.",
+            new FieldErrors().Add("prompt", "prompt must be at most 2000 characters (it has 2001)."));
         var studio = Render<StudioPage>();
 
         TypePrompt(studio, "a lighthouse on a cliff at dawn");
         GenerateButton(studio).Click();
 
-        Assert.Contains("prompt: prompt must be at most 2000 characters (it has 2001).", studio.Find(".mud-alert-text-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal("The image job is invalid. Check the fields marked above.", studio.Find(".mud-alert-text-error").TextContent.Trim());
         Assert.Equal("true", studio.Find("textarea[aria-label='Prompt']").GetAttribute("aria-invalid"));
         Assert.Equal("false", studio.Find("textarea[aria-label='Negative prompt']").GetAttribute("aria-invalid"));
         Assert.Contains("prompt must be at most 2000 characters (it has 2001).", studio.Find(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal);
@@ -165,6 +166,64 @@ public sealed class StudioTests : BunitContext
         Assert.Contains("Generate", GenerateButton(studio).TextContent, StringComparison.Ordinal);
         Assert.False(GenerateButton(studio).HasAttribute("disabled"));
         Assert.Contains("Your image appears here", studio.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_refused_field_shows_each_of_its_messages_under_it()
+    {
+        _studio.SubmitFailure = ApiException.Invalid("The image job is invalid.", new FieldErrors()
+            .Add("prompt", "prompt is required.")
+            .Add("prompt", "prompt must not be only spaces.")
+            .Add("width", "width must be a multiple of 8 (got 770).")
+            .Add("height", "height must be at most 2048 (got 4096).")
+            .Add("steps", "steps must be between 1 and 50 (got 60).")
+            .Add("guidance", "guidance must be between 0 and 20 (got 25).")
+            .Add("scheduler", "scheduler 'x' does not run sdxl."));
+        var studio = Render<StudioPage>();
+
+        TypePrompt(studio, "a lighthouse on a cliff at dawn");
+        GenerateButton(studio).Click();
+
+        var helperErrors = studio.FindAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent.Trim()).ToList();
+        // The prompt's helper line also holds its character counter.
+        Assert.Contains(helperErrors, e => e.StartsWith("prompt is required. prompt must not be only spaces.", StringComparison.Ordinal));
+        Assert.Equal("true", studio.Find("textarea[aria-label='Prompt']").GetAttribute("aria-invalid"));
+        Assert.Equal("width must be a multiple of 8 (got 770). height must be at most 2048 (got 4096).", studio.Find("[data-testid='size-error']").TextContent.Trim());
+        Assert.Equal("steps must be between 1 and 50 (got 60).", studio.Find("[data-testid='steps-error']").TextContent.Trim());
+        Assert.Equal("guidance must be between 0 and 20 (got 25).", studio.Find("[data-testid='guidance-error']").TextContent.Trim());
+        Assert.Contains("scheduler 'x' does not run sdxl.", helperErrors);
+        Assert.Equal("false", studio.Find("textarea[aria-label='Negative prompt']").GetAttribute("aria-invalid"));
+    }
+
+    [Fact]
+    public void A_refusal_the_form_has_no_field_for_is_shown_in_the_alert()
+    {
+        _studio.SubmitFailure = ApiException.Invalid("The image job is invalid.", new FieldErrors()
+            .Add("creatorId", "creatorId (the X-Creator-Id header) must be 8 to 64 letters, digits, '-' or '_'.")
+            .Add("steps", "steps must be between 1 and 50 (got 60)."));
+        var studio = Render<StudioPage>();
+
+        TypePrompt(studio, "a lighthouse on a cliff at dawn");
+        GenerateButton(studio).Click();
+
+        Assert.Equal("The image job is invalid. creatorId (the X-Creator-Id header) must be 8 to 64 letters, digits, '-' or '_'.",
+            studio.Find(".mud-alert-text-error").TextContent.Trim());
+        Assert.Equal("steps must be between 1 and 50 (got 60).", studio.Find("[data-testid='steps-error']").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Choosing_another_model_clears_the_field_errors()
+    {
+        _studio.Models.Add(InMemoryStudioClient.Sdxl());
+        _studio.SubmitFailure = ApiException.Invalid("The image job is invalid.", new FieldErrors().Add("steps", "steps must be between 1 and 50 (got 60)."));
+        var studio = Render<StudioPage>();
+        TypePrompt(studio, "a lighthouse on a cliff at dawn");
+        GenerateButton(studio).Click();
+        Assert.NotEmpty(studio.FindAll("[data-testid='steps-error']"));
+
+        await studio.InvokeAsync(() => ModelSelect(studio).Instance.SelectOption("sdxl"));
+
+        studio.WaitForAssertion(() => Assert.Empty(studio.FindAll("[data-testid='steps-error']")));
     }
 
     [Fact]
@@ -380,7 +439,7 @@ public sealed class StudioTests : BunitContext
         var id = SubmittedJobId();
         _studio.Push(id, view => view with { State = ImageJobState.Running, ProgressStep = 1 });
         studio.WaitForAssertion(() => Assert.Contains(studio.FindAll("h2"), h => h.TextContent.Trim().StartsWith("Rendering", StringComparison.Ordinal)));
-        _studio.CancelFailure = new NetworkRequestException("the portal is restarting");
+        _studio.CancelFailure = new ApiException(503, "the portal is restarting");
 
         await studio.Find("button:contains('Cancel')").ClickAsync(new MouseEventArgs());
 

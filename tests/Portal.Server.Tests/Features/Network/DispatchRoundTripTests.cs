@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Heurist.AppHost;
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Miners;
 
 namespace Heurist.Portal.Server.Tests.Features.Network;
 
@@ -17,11 +18,14 @@ public sealed class NetworkApiTests(PortalApp portal) : IClassFixture<PortalApp>
         await portal.AddMinerAsync("api-stale", now.AddMinutes(-5));
         await portal.AddMinerAsync("api-stopped", now.AddSeconds(-3), stoppedAt: now.AddSeconds(-1));
 
-        var workers = await portal.CreateClient().GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct);
+        var json = await portal.CreateClient().GetStringAsync("/api/network/workers", ct);
+        var workers = JsonSerializer.Deserialize<List<OnlineWorker>>(json, JsonSerializerOptions.Web);
 
         var online = Assert.Single(workers!, w => w.MinerId.StartsWith("api-", StringComparison.Ordinal));
         Assert.Equal("api-online", online.MinerId);
-        Assert.Equal("cuda", online.DeviceKind);
+        Assert.Equal(DeviceKind.Cuda, online.DeviceKind);
+        // The contract pins the wire format of the device kind.
+        Assert.Contains("\"deviceKind\":\"cuda\"", json, StringComparison.Ordinal);
         Assert.Equal("NVIDIA GeForce RTX 4090", online.DeviceName);
         Assert.Equal(24L << 30, online.MemoryBytes);
         Assert.Equal(["default"], online.Queues);

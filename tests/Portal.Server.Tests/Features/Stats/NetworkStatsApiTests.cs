@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
-using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Network;
+using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Jobs;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;

@@ -5,6 +5,7 @@ using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
 using Heurist.Portal.Server.Features.Stats;
+using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Heurist.AppHost;
-using Heurist.Portal.Client.Features.Studio;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +28,7 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
                 {
                     Content = JsonContent.Create(new ImageJobSpec { Prompt = $"job {i}", ModelId = "sd15", Width = 256, Height = 256, Steps = 4, Seed = i }),
                 };
-                request.Headers.Add("X-Creator-Id", "four-workers-test");
+                request.Headers.Add(CreatorIds.Header, "four-workers-test");
                 using var response = await client.SendAsync(request, ct);
                 submitted.Add((await response.Content.ReadFromJsonAsync<ImageJobView>(ct))!.Id);
             }
@@ -77,7 +77,7 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
             {
                 Content = JsonContent.Create(new ImageJobSpec { Prompt = "survives a crash", ModelId = "sdxl", Width = 1536, Height = 1536, Steps = 50, Seed = 5 }),
             };
-            request.Headers.Add("X-Creator-Id", "killed-worker-test");
+            request.Headers.Add(CreatorIds.Header, "killed-worker-test");
             using var response = await client.SendAsync(request, ct);
             var jobId = (await response.Content.ReadFromJsonAsync<ImageJobView>(ct))!.Id;
 

@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Heurist.Portal.Client.Features.Studio;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Studio;
+using Heurist.Protocol.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Heurist.Portal.Server.Tests.Features.Studio;
 
@@ -46,13 +50,42 @@ public sealed class StudioApiTests(PortalApp portal) : IClassFixture<PortalApp>
     }
 
     [Fact]
+    public async Task A_spec_wrong_in_several_fields_gets_every_error_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await PostJobAsync("""{"modelId":"sdxl","width":1001,"steps":80,"guidance":25}""", creator: "bad id", ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        Assert.Equal("The image job is invalid.", problem.RootElement.GetProperty("title").GetString());
+        Assert.Equal(["prompt", "width", "steps", "guidance", CreatorIds.Field],
+            problem.RootElement.GetProperty("errors").EnumerateObject().Select(f => f.Name));
+    }
+
+    [Fact]
+    public async Task The_client_and_the_servers_own_service_refuse_a_bad_spec_with_the_same_field_errors()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var spec = new ImageJobSpec { ModelId = "sdxl", Width = 1001, Steps = 80 };
+
+        var overHttp = await Assert.ThrowsAsync<ApiException>(() => new HttpStudioClient(portal.CreateClient()).SubmitAsync(Creator, spec, ct));
+        await using var scope = portal.Services.CreateAsyncScope();
+        var inProcess = await Assert.ThrowsAsync<ApiException>(() => scope.ServiceProvider.GetRequiredService<IStudioClient>().SubmitAsync(Creator, spec, ct));
+
+        Assert.Equal((400, "The image job is invalid."), (overHttp.Status, overHttp.Title));
+        Assert.Equal((overHttp.Status, overHttp.Title), (inProcess.Status, inProcess.Title));
+        Assert.Equal(["prompt", "width", "steps"], overHttp.Errors.Keys);
+        Assert.Equal(overHttp.Errors.ToDictionary(), inProcess.Errors.ToDictionary());
+    }
+
+    [Fact]
     public async Task A_job_without_a_creator_id_is_refused_naming_the_header()
     {
         var ct = TestContext.Current.CancellationToken;
         using var response = await PostJobAsync("""{"prompt":"a fox","modelId":"sdxl"}""", creator: null, ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("X-Creator-Id", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Contains(CreatorIds.Header, await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +136,7 @@ public sealed class StudioApiTests(PortalApp portal) : IClassFixture<PortalApp>
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (creator is not null)
         {
-            request.Headers.Add("X-Creator-Id", creator);
+            request.Headers.Add(CreatorIds.Header, creator);
         }
         return portal.CreateClient().SendAsync(request, ct);
     }

@@ -1,4 +1,6 @@
-namespace Heurist.Portal.Client.Features.Stats;
+using Heurist.Protocol.Miners;
+
+namespace Heurist.Protocol.Api.Stats;
 
 // What the stats, leaderboard and miner pages show, as the JSON API serves it. The server computes all of it from
 // the rollup tables; see Portal.Server/Features/Stats.
@@ -78,7 +80,7 @@ public sealed record LeaderboardRow(
     string MinerId,
     string RewardAddress,
     string DeviceName,
-    string DeviceKind,
+    DeviceKind DeviceKind,
     long VramBytes,
     IReadOnlyList<string> Models,
     double Uptime24h,

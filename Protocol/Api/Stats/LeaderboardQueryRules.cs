@@ -1,24 +1,40 @@
 using System.Globalization;
 
-namespace Heurist.Portal.Client.Features.Stats;
+namespace Heurist.Protocol.Api.Stats;
 
 /// <summary>The leaderboard's query string, read and written the same way by the API and the WebAssembly client.</summary>
 public static class LeaderboardQueryRules
 {
-    /// <summary>Errors by query parameter name; empty when the query is valid.</summary>
-    public static Dictionary<string, string[]> Validate(LeaderboardQuery query)
+    /// <summary>The title of a refused leaderboard query.</summary>
+    public const string InvalidTitle = "The leaderboard query is invalid.";
+
+    /// <summary>What is wrong with the query, by query parameter name; empty when it is valid.</summary>
+    public static FieldErrors Validate(LeaderboardQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (query.Page < 1)
         {
-            errors["page"] = ["page must be 1 or more."];
+            errors.Add("page", "page must be 1 or more.");
         }
         if (query.PageSize is < 1 or > LeaderboardQuery.MaxPageSize)
         {
-            errors["pageSize"] = [$"pageSize must be between 1 and {LeaderboardQuery.MaxPageSize}."];
+            errors.Add("pageSize", $"pageSize must be between 1 and {LeaderboardQuery.MaxPageSize}.");
         }
         return errors;
+    }
+
+    /// <summary>The refusal of a sort key that is not one of <see cref="LeaderboardSort"/>'s names.</summary>
+    public static FieldErrors UnknownSort() => new FieldErrors().Add(
+        "sort", $"sort must be one of {string.Join(", ", Enum.GetValues<LeaderboardSort>().Select(SortName))}.");
+
+    /// <summary>Throws <see cref="ApiException"/> with the field errors when the query is out of range.</summary>
+    public static void EnsureValid(LeaderboardQuery query)
+    {
+        if (Validate(query) is { IsValid: false } errors)
+        {
+            throw ApiException.Invalid(InvalidTitle, errors);
+        }
     }
 
     /// <summary>The sort key's name in the query string: its enum name in camel case ("points24h").</summary>

@@ -1,7 +1,6 @@
-using Heurist.Portal.Client.Features.Network;
 using Heurist.Protocol.Jobs;
 
-namespace Heurist.Portal.Client.Features.Studio;
+namespace Heurist.Protocol.Api.Studio;
 
 /// <summary>
 /// The Studio's service: models, submitting and cancelling jobs, watching their progress, and a creator's gallery.
@@ -12,8 +11,8 @@ public interface IStudioClient
     Task<IReadOnlyList<StudioModel>> GetModelsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Validates and queues a job for the creator (a browser's id for now). Throws <see cref="NetworkRequestException"/>
-    /// naming the field when the spec is refused.
+    /// Validates and queues a job for the creator (a browser's id for now, see <see cref="CreatorIds"/>). Throws
+    /// <see cref="ApiException"/> with every field error when the spec or the creator id is refused.
     /// </summary>
     Task<ImageJobView> SubmitAsync(string creatorId, ImageJobSpec spec, CancellationToken cancellationToken = default);
 

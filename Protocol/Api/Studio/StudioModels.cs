@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Heurist.Protocol.Jobs;
 
-namespace Heurist.Portal.Client.Features.Studio;
+namespace Heurist.Protocol.Api.Studio;
 
 /// <summary>A model the Studio offers, with its defaults, its limits and who serves it now.</summary>
 public sealed record StudioModel(

@@ -1,13 +1,15 @@
 using System.Text.Json.Serialization;
+using Heurist.Protocol.Jobs;
+using Heurist.Protocol.Miners;
 
-namespace Heurist.Portal.Client.Features.Network;
+namespace Heurist.Protocol.Api.Network;
 
 /// <summary>A miner whose worker has sent a heartbeat recently.</summary>
 public sealed record OnlineWorker(
     string MinerId,
     string RewardAddress,
     string DeviceName,
-    string DeviceKind,
+    DeviceKind DeviceKind,
     long MemoryBytes,
     IReadOnlyList<string> Queues,
     string HostName,
@@ -41,17 +43,20 @@ public sealed record ProbeStatus(
 /// <summary>The rules a probe request must meet, shared by the API and the interactive page.</summary>
 public static class StartProbeRequestRules
 {
-    /// <summary>Errors by field name ("queue"); empty when the request is valid.</summary>
-    public static Dictionary<string, string[]> Validate(StartProbeRequest? request)
+    /// <summary>The title of a refused probe request.</summary>
+    public const string InvalidTitle = "The probe request is invalid.";
+
+    /// <summary>What is wrong with the request, by field ("body", "queue"); empty when it is valid.</summary>
+    public static FieldErrors Validate(StartProbeRequest? request)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (request is null)
         {
-            errors["body"] = ["A JSON body {\"queue\": \"default\"} is required."];
+            errors.Add("body", "A JSON body {\"queue\": \"default\"} is required.");
         }
-        else if (Heurist.Protocol.Jobs.JobQueues.Validate(request.Queue) is { } queueError)
+        else if (JobQueues.Validate(request.Queue) is { } queueError)
         {
-            errors["queue"] = [$"queue {queueError}"];
+            errors.Add("queue", $"queue {queueError}");
         }
         return errors;
     }

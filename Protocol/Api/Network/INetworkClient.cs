@@ -1,4 +1,4 @@
-namespace Heurist.Portal.Client.Features.Network;
+namespace Heurist.Protocol.Api.Network;
 
 /// <summary>
 /// Live facts about the network. The server implements it from the database and the job storage;
@@ -10,12 +10,9 @@ public interface INetworkClient
 
     Task<IReadOnlyList<QueueStatus>> GetQueuesAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Enqueues a dispatch probe. Throws <see cref="NetworkRequestException"/> when the request is refused.</summary>
+    /// <summary>Enqueues a dispatch probe. Throws <see cref="ApiException"/> with the field errors when the request is refused.</summary>
     Task<ProbeStatus> StartProbeAsync(StartProbeRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the probe, or null when there is none with this id.</summary>
     Task<ProbeStatus?> GetProbeAsync(Guid id, CancellationToken cancellationToken = default);
 }
-
-/// <summary>A request the portal refused or could not serve, with a message fit to show a user.</summary>
-public sealed class NetworkRequestException(string message) : Exception(message);

@@ -1,0 +1,32 @@
+using Heurist.Portal.Client;
+using Heurist.Portal.Client.Shared;
+using MudBlazor.Services;
+
+namespace Heurist.Portal.Server.Components;
+
+/// <summary>
+/// Rendering the pages, the one place the server uses the client project: the components (prerendered, Server
+/// and WebAssembly interactive) and the browser-side services they need when they run on the server.
+/// </summary>
+public static class ComponentsSetup
+{
+    public static IServiceCollection AddPortalComponents(this IServiceCollection services)
+    {
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents()
+            .AddInteractiveWebAssemblyComponents();
+        services.AddMudServices();
+        services.AddScoped<CreatorIdentity>();
+        return services;
+    }
+
+    public static WebApplication MapPortalComponents(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .AddInteractiveWebAssemblyRenderMode()
+            .AddAdditionalAssemblies(typeof(PortalClientServices).Assembly);
+        return app;
+    }
+}
