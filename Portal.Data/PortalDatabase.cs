@@ -27,8 +27,27 @@ public static class PortalDatabase
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalDatabaseOptions>, PortalDatabaseOptionsValidator>();
         services.AddDbContextFactory<PortalDbContext>((provider, options) =>
-            options.UseNpgsql(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
+            options.UsePortalDatabase(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql on <paramref name="connectionString"/>, with the snake_case names that the migrations and the hand-written
+    /// SQL use. Every <see cref="PortalDbContext"/> is configured here, so that none can see other names.
+    /// </summary>
+    public static DbContextOptionsBuilder UsePortalDatabase(this DbContextOptionsBuilder options, string? connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // PostgreSQL folds unquoted names to lower case, so snake_case keeps hand-written SQL readable.
+        return options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+    }
+
+    /// <summary>A context on one database, for code without a host: the runner's migrations, tools, benchmarks and tests.</summary>
+    public static PortalDbContext CreateContext(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        options.UsePortalDatabase(connectionString);
+        return new PortalDbContext(options.Options);
     }
 
     /// <summary>Returns null when the connection string can be used, else what is wrong with it.</summary>

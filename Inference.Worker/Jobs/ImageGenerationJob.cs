@@ -164,7 +164,7 @@ public sealed class ImageGenerationJob(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var current = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
-        current.Error = reason.Length > 1000 ? reason[..1000] : reason;
+        current.Error = reason.Length > ImageJob.MaxErrorLength ? reason[..ImageJob.MaxErrorLength] : reason;
         await FinishAsync(db, current, ImageJobState.Failed, current.Error, cancellationToken);
     }
 
