@@ -2,6 +2,7 @@ using Heurist.Portal.Client;
 using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Data;
+using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
 using Heurist.Portal.Client.Features.Studio;
 using Heurist.Portal.Client.Shared;
@@ -70,6 +71,7 @@ public static class PortalServices
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag])
             .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
+        services.AddSingleton<JobTelemetry>();
         services.AddScoped<INetworkClient, NetworkService>();
         services.AddMemoryCache();
         services.AddSingleton<NetworkSnapshotService>();
