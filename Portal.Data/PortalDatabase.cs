@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Heurist.Portal.Data;
 
@@ -19,7 +21,10 @@ public sealed class PortalDatabaseOptions
 /// <summary>Registration of the portal's database, and the checks a host runs on it before it starts.</summary>
 public static class PortalDatabase
 {
-    /// <summary>Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL.</summary>
+    /// <summary>
+    /// Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL, and adds
+    /// Npgsql's traces and metrics to the host's OpenTelemetry.
+    /// </summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
     {
         services.AddOptions<PortalDatabaseOptions>()
@@ -28,6 +33,9 @@ public static class PortalDatabase
         services.AddSingleton<IValidateOptions<PortalDatabaseOptions>, PortalDatabaseOptionsValidator>();
         services.AddDbContextFactory<PortalDbContext>((provider, options) =>
             options.UsePortalDatabase(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
+        // Every command and connection of the host, Hangfire's included, whichever data source opened it.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
         return services;
     }
 
