@@ -140,8 +140,7 @@ public static class LocalRunner
 
     private static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options;
-        await using var db = new PortalDbContext(options);
+        await using var db = PortalDatabase.CreateContext(connectionString);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {

@@ -74,6 +74,7 @@ public static class WorkerServices
             server.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
 
+        services.AddSingleton<JobTelemetry>();
         services.AddScoped<IDispatchProbeJob, DispatchProbeJob>();
         services.AddScoped<IImageGenerationJob, ImageGenerationJob>();
         return builder;

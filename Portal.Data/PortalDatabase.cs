@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Heurist.Portal.Data;
 
@@ -19,7 +21,10 @@ public sealed class PortalDatabaseOptions
 /// <summary>Registration of the portal's database, and the checks a host runs on it before it starts.</summary>
 public static class PortalDatabase
 {
-    /// <summary>Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL.</summary>
+    /// <summary>
+    /// Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL, and adds
+    /// Npgsql's traces and metrics to the host's OpenTelemetry.
+    /// </summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
     {
         services.AddOptions<PortalDatabaseOptions>()
@@ -27,8 +32,30 @@ public static class PortalDatabase
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalDatabaseOptions>, PortalDatabaseOptionsValidator>();
         services.AddDbContextFactory<PortalDbContext>((provider, options) =>
-            options.UseNpgsql(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
+            options.UsePortalDatabase(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
+        // Every command and connection of the host, Hangfire's included, whichever data source opened it.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql on <paramref name="connectionString"/>, with the snake_case names that the migrations and the hand-written
+    /// SQL use. Every <see cref="PortalDbContext"/> is configured here, so that none can see other names.
+    /// </summary>
+    public static DbContextOptionsBuilder UsePortalDatabase(this DbContextOptionsBuilder options, string? connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // PostgreSQL folds unquoted names to lower case, so snake_case keeps hand-written SQL readable.
+        return options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+    }
+
+    /// <summary>A context on one database, for code without a host: the runner's migrations, tools, benchmarks and tests.</summary>
+    public static PortalDbContext CreateContext(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        options.UsePortalDatabase(connectionString);
+        return new PortalDbContext(options.Options);
     }
 
     /// <summary>Returns null when the connection string can be used, else what is wrong with it.</summary>

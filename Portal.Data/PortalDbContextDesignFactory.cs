@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Heurist.Portal.Data;
@@ -6,6 +5,5 @@ namespace Heurist.Portal.Data;
 /// <summary>Lets 'dotnet ef migrations add' build the model without a host. It never connects.</summary>
 internal sealed class PortalDbContextDesignFactory : IDesignTimeDbContextFactory<PortalDbContext>
 {
-    public PortalDbContext CreateDbContext(string[] args)
-        => new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql("Host=localhost;Database=heurist_design").Options);
+    public PortalDbContext CreateDbContext(string[] args) => PortalDatabase.CreateContext("Host=localhost;Database=heurist_design");
 }

@@ -1,4 +1,5 @@
 using Heurist.Portal.Data;
+using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Stats;
@@ -64,6 +65,7 @@ public static class PortalServices
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag])
             .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
+        services.AddSingleton<JobTelemetry>();
         services.AddScoped<INetworkClient, NetworkService>();
         services.AddMemoryCache();
         services.AddSingleton<NetworkSnapshotService>();

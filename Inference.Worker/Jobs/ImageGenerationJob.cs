@@ -23,12 +23,13 @@ namespace Heurist.Inference.Worker.Jobs;
 /// by its sha256, credits the miner's points and marks the job done. Re-running a finished job changes nothing, and
 /// a re-run of an interrupted one stores no second image and credits no second time.
 /// </summary>
-public sealed class ImageGenerationJob(
+public sealed partial class ImageGenerationJob(
     IDbContextFactory<PortalDbContext> databases,
     ModelHost models,
     ModelCatalog catalog,
     MinerRegistry registry,
     DeviceInfo device,
+    JobTelemetry telemetry,
     TimeProvider clock,
     ILogger<ImageGenerationJob> logger) : IImageGenerationJob
 {
@@ -37,24 +38,56 @@ public sealed class ImageGenerationJob(
 
     public async Task RunAsync(Guid imageJobId, CancellationToken cancellationToken)
     {
+        using var activity = JobTelemetry.Source.StartActivity("image_job.run", ActivityKind.Consumer);
+        activity?.SetTag(JobTelemetry.Tags.JobId, imageJobId).SetTag(JobTelemetry.Tags.Miner, registry.MinerId);
+        var started = Stopwatch.GetTimestamp();
+        string? modelId = null;
+        var outcome = JobTelemetry.Outcomes.Error;
+        try
+        {
+            (outcome, modelId) = await RunJobAsync(imageJobId, activity, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Hangfire retries the job; the span says why this run ended, and no outcome is counted for it.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message).AddException(ex);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(JobTelemetry.Tags.Outcome, outcome);
+            if (modelId is not null && outcome != JobTelemetry.Outcomes.Skipped)
+            {
+                telemetry.Completed(JobTelemetry.Kinds.Image, modelId, registry.MinerId, outcome, Stopwatch.GetElapsedTime(started));
+            }
+        }
+    }
+
+    /// <summary>Runs the job and says how the run ended, with the job's model once the job was found.</summary>
+    private async Task<(string Outcome, string? ModelId)> RunJobAsync(Guid imageJobId, Activity? activity, CancellationToken cancellationToken)
+    {
         ImageJob job;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
             var found = await db.ImageJobs.SingleOrDefaultAsync(j => j.Id == imageJobId, cancellationToken);
             if (found is null)
             {
-                logger.LogWarning("Image job {JobId} does not exist; nothing to do", imageJobId);
-                return;
+                LogJobMissing(logger, imageJobId);
+                return (JobTelemetry.Outcomes.Skipped, null);
             }
             job = found;
+            activity?.SetTag(JobTelemetry.Tags.Model, job.ModelId)
+                .SetTag(JobTelemetry.Tags.Steps, job.Steps)
+                .SetTag(JobTelemetry.Tags.Width, job.Width)
+                .SetTag(JobTelemetry.Tags.Height, job.Height);
             if (job.State is ImageJobState.Succeeded or ImageJobState.Failed or ImageJobState.Canceled)
             {
-                return;
+                return (JobTelemetry.Outcomes.Skipped, job.ModelId);
             }
             if (job.CancelRequested)
             {
                 await FinishAsync(db, job, ImageJobState.Canceled, null, cancellationToken);
-                return;
+                return (JobTelemetry.Outcomes.Canceled, job.ModelId);
             }
             job.State = ImageJobState.Running;
             job.MinerId = registry.MinerId;
@@ -71,11 +104,12 @@ public sealed class ImageGenerationJob(
         if (pipeline is null || model is null)
         {
             await FailAsync(job, $"miner {registry.MinerId} does not serve {job.ModelId}", cancellationToken);
-            return;
+            return (JobTelemetry.Outcomes.Failed, job.ModelId);
         }
 
         using var canceled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporter = new ProgressReporter(databases, job.Id, clock, canceled);
+        var pipelineStarted = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         GeneratedImage image;
         try
@@ -88,27 +122,48 @@ public sealed class ImageGenerationJob(
             await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
             var current = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, CancellationToken.None);
             await FinishAsync(db, current, ImageJobState.Canceled, null, CancellationToken.None);
-            return;
+            return (JobTelemetry.Outcomes.Canceled, job.ModelId);
         }
         catch (Exception ex) when (ex is ModelInterfaceException or OnnxRuntimeException or ModelFolderException or ArgumentException)
         {
             // A model that cannot run this job will not run it on a retry either: record why, and stop.
-            logger.LogError(ex, "Image job {JobId} failed on {Model}", job.Id, job.ModelId);
+            LogModelFailed(logger, ex, job.Id, job.ModelId);
             await FailAsync(job, $"{job.ModelId} could not render it ({ex.Message})", cancellationToken);
-            return;
+            return (JobTelemetry.Outcomes.Failed, job.ModelId);
         }
         var duration = watch.Elapsed;
+        RecordPhases(pipelineStarted, image.Timings);
 
         using (image)
         {
-            await StoreResultAsync(job, model, pipeline.Folder, image, duration, cancellationToken);
+            await StoreResultAsync(job, model, pipeline.Folder, image, duration, activity, cancellationToken);
+        }
+        return (JobTelemetry.Outcomes.Succeeded, job.ModelId);
+    }
+
+    /// <summary>
+    /// The pipeline's phases as child spans. The pipeline is synchronous ONNX code that knows nothing of telemetry; it
+    /// measures its phases back to back from the moment it starts, so their spans are laid out the same way.
+    /// </summary>
+    private static void RecordPhases(DateTimeOffset start, PipelineTimings timings)
+    {
+        foreach (var (name, length) in new[] { ("image_job.text_encode", timings.TextEncoding), ("image_job.denoise", timings.Denoising), ("image_job.decode", timings.Decoding) })
+        {
+            using var phase = JobTelemetry.Source.StartActivity(name, ActivityKind.Internal, parentContext: default, startTime: start);
+            phase?.SetEndTime((start + length).UtcDateTime);
+            start += length;
         }
     }
 
-    private async Task StoreResultAsync(ImageJob job, ImageModel model, ModelFolder folder, GeneratedImage image, TimeSpan duration, CancellationToken cancellationToken)
+    private async Task StoreResultAsync(
+        ImageJob job, ImageModel model, ModelFolder folder, GeneratedImage image, TimeSpan duration, Activity? activity, CancellationToken cancellationToken)
     {
         var encoding = Stopwatch.StartNew();
-        var png = image.ToPng();
+        byte[] png;
+        using (JobTelemetry.Source.StartActivity("image_job.png_encode"))
+        {
+            png = image.ToPng();
+        }
         var encodingTime = encoding.Elapsed;
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(png));
         var points = WaifuPoints.For(job.Width, job.Height, job.Steps, model.PointsMultiplier, duration, TimeSpan.FromSeconds(model.DeadlineSeconds));
@@ -155,16 +210,20 @@ public sealed class ImageGenerationJob(
         stored.CompletedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (credited == 1)
+        {
+            telemetry.Credited(job.ModelId, registry.MinerId, points);
+        }
+        activity?.SetTag(JobTelemetry.Tags.Points, (double)stored.Points);
         await ImageJobNotifications.NotifyAsync(db, job.Id, cancellationToken);
-        logger.LogInformation("Image job {JobId} on {Model}: {Width}×{Height}, {Steps} steps in {Seconds:0.00} s, {Points} points, image {Sha}",
-            job.Id, job.ModelId, job.Width, job.Height, job.Steps, duration.TotalSeconds, stored.Points, sha256[..12]);
+        LogJobDone(logger, job.Id, job.ModelId, job.Width, job.Height, job.Steps, duration.TotalSeconds, stored.Points.Value, sha256[..12]);
     }
 
     private async Task FailAsync(ImageJob job, string reason, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var current = await db.ImageJobs.SingleAsync(j => j.Id == job.Id, cancellationToken);
-        current.Error = reason.Length > 1000 ? reason[..1000] : reason;
+        current.Error = reason.Length > ImageJob.MaxErrorLength ? reason[..ImageJob.MaxErrorLength] : reason;
         await FinishAsync(db, current, ImageJobState.Failed, current.Error, cancellationToken);
     }
 
@@ -180,6 +239,16 @@ public sealed class ImageGenerationJob(
 
     private static ResolvedImageJob ToResolved(ImageJob job)
         => new(job.Prompt, job.NegativePrompt, job.ModelId, job.Width, job.Height, job.Steps, job.Guidance, job.Seed, job.Scheduler);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image job {JobId} does not exist; nothing to do")]
+    private static partial void LogJobMissing(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Image job {JobId} failed on {Model}")]
+    private static partial void LogModelFailed(ILogger logger, Exception exception, Guid jobId, string model);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Image job {JobId} on {Model}: {Width}×{Height}, {Steps} steps in {Seconds:0.00} s, {Points} points, image {Sha}")]
+    private static partial void LogJobDone(ILogger logger, Guid jobId, string model, int width, int height, int steps, double seconds, decimal points, string sha);
 
     /// <summary>
     /// Writes progress from inside the (synchronous) pipeline: at most every <see cref="ProgressInterval"/>, with a

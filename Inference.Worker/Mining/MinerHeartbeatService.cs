@@ -7,7 +7,7 @@ namespace Heurist.Inference.Worker.Mining;
 /// Loads the models and registers the miner before the job server starts (it is registered first), then sends a heartbeat every
 /// Worker:HeartbeatSeconds, and marks the miner stopped on a clean shutdown.
 /// </summary>
-public sealed class MinerHeartbeatService(
+public sealed partial class MinerHeartbeatService(
     MinerRegistry registry,
     IOptions<WorkerOptions> options,
     ILogger<MinerHeartbeatService> logger) : IHostedService, IAsyncDisposable
@@ -18,8 +18,7 @@ public sealed class MinerHeartbeatService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await registry.RegisterAsync(cancellationToken);
-        logger.LogInformation("Miner {MinerId} registered (instance {InstanceId}), serving queues {Queues}",
-            registry.MinerId, registry.InstanceId, string.Join(", ", registry.Queues));
+        LogRegistered(logger, registry.MinerId, registry.InstanceId, string.Join(", ", registry.Queues));
         _loop = BeatAsync(_stopping.Token);
     }
 
@@ -37,7 +36,7 @@ public sealed class MinerHeartbeatService(
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             // The portal will see the miner go offline when its heartbeats stop; nothing is lost.
-            logger.LogWarning("Could not mark miner {MinerId} stopped: {Reason}", registry.MinerId, ex.Message);
+            LogStopFailed(logger, registry.MinerId, ex.Message);
         }
     }
 
@@ -55,7 +54,7 @@ public sealed class MinerHeartbeatService(
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
                 {
                     // A database outage must not stop the worker; the next beat tries again.
-                    logger.LogWarning("Heartbeat of miner {MinerId} failed: {Reason}", registry.MinerId, ex.Message);
+                    LogHeartbeatFailed(logger, registry.MinerId, ex.Message);
                 }
             }
         }
@@ -63,6 +62,15 @@ public sealed class MinerHeartbeatService(
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} registered (instance {InstanceId}), serving queues {Queues}")]
+    private static partial void LogRegistered(ILogger logger, string minerId, Guid instanceId, string queues);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat of miner {MinerId} failed: {Reason}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string minerId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark miner {MinerId} stopped: {Reason}")]
+    private static partial void LogStopFailed(ILogger logger, string minerId, string reason);
 
     public ValueTask DisposeAsync()
     {

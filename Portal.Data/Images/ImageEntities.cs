@@ -5,6 +5,9 @@ namespace Heurist.Portal.Data.Images;
 /// <summary>A creator's request for one image, its progress while a worker runs it, and its outcome.</summary>
 public sealed class ImageJob
 {
+    /// <summary>The longest <see cref="Error"/> the column holds; a longer reason is cut to this.</summary>
+    public const int MaxErrorLength = 1000;
+
     public Guid Id { get; set; }
 
     /// <summary>Who asked: a browser's creator id for now, a wallet once sign-in exists.</summary>

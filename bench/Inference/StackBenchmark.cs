@@ -43,7 +43,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
         var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = Path.Combine(_folder, "pg"), Port = FreePort(), Throwaway = true });
         _started.Add(cluster);
         _connectionString = cluster.ConnectionString;
-        await using (var db = new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(_connectionString).Options))
+        await using (var db = PortalDatabase.CreateContext(_connectionString))
         {
             await db.Database.MigrateAsync();
         }
@@ -115,7 +115,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JobRow>())!.Id;
     }
 
-    public PortalDbContext Database() => new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(_connectionString).Options);
+    public PortalDbContext Database() => PortalDatabase.CreateContext(_connectionString);
 
     public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, ChildProcess watched)
     {

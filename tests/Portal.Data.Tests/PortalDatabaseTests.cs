@@ -1,5 +1,4 @@
 using Heurist.Testing;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Heurist.Portal.Data.Tests;
@@ -59,19 +58,4 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.Contains("reward_address", names);
         Assert.All(names, name => Assert.Equal(name.ToLowerInvariant(), name));
     }
-
-    [Fact]
-    public async Task The_model_has_no_changes_missing_from_the_migrations()
-    {
-        await using var db = PostgresFixture.CreateContext(await postgres.CreateMigratedDatabaseAsync("pending"));
-        Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a migration: run 'dotnet ef migrations add' in Portal.Data.");
-    }
-
-    [Theory]
-    [InlineData("LastHeartbeatAt", "last_heartbeat_at")]
-    [InlineData("Id", "id")]
-    [InlineData("PK_Miners", "pk_miners")]
-    [InlineData("IX_Miners_LastHeartbeatAt", "ix_miners_last_heartbeat_at")]
-    [InlineData("DispatchProbes", "dispatch_probes")]
-    public void Names_turn_into_snake_case(string name, string expected) => Assert.Equal(expected, PortalDbContext.ToSnakeCase(name));
 }

@@ -3,6 +3,9 @@ using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -12,6 +15,19 @@ namespace Heurist.Portal.Server.Tests;
 /// </summary>
 public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture chain) : WebApplicationFactory<PortalOptions>, IAsyncLifetime
 {
+    /// <summary>
+    /// The one logger factory of every portal in this test process. Hangfire keeps its log provider in a static that each
+    /// host points at its own logger factory, and its job client takes loggers from it when first used: a portal whose
+    /// first job came after another portal had been disposed got that portal's disposed factory. This one outlives them all.
+    /// </summary>
+    private static readonly ILoggerFactory Logging = LoggerFactory.Create(logging => logging
+        .AddSimpleConsole(console => console.SingleLine = true)
+        // The levels of the portal's appsettings.json.
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+        .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+        .AddFilter("Hangfire", LogLevel.Warning));
+
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>More configuration for this portal, set before its first request.</summary>
@@ -29,6 +45,7 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => services.AddSingleton(Logging));
     }
 
     /// <summary>Adds a miner row as a worker's registration would.</summary>

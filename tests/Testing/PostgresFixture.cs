@@ -44,8 +44,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         return Cluster.CreateDatabaseAsync(name);
     }
 
-    public static PortalDbContext CreateContext(string connectionString)
-        => new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options);
+    public static PortalDbContext CreateContext(string connectionString) => PortalDatabase.CreateContext(connectionString);
 
     /// <summary>A context factory on one database, for code under test that takes one.</summary>
     public static IDbContextFactory<PortalDbContext> CreateFactory(string connectionString) => new Factory(connectionString);

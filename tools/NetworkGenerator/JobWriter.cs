@@ -1,4 +1,5 @@
 using System.Globalization;
+using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Network;
@@ -105,8 +106,8 @@ internal sealed class JobWriter(NetworkPlan plan, BulkTable jobs, BulkTable cred
                 sha = rng.Hex(32);
                 var earned = WaifuPoints.For(size.Width, size.Height, steps, model.PointsMultiplier,
                     TimeSpan.FromTicks(render * 10), TimeSpan.FromSeconds(model.DeadlineSeconds));
-                // numeric(20,6) keeps six decimals, and the rollups add up the stored values.
-                jobPoints = Math.Round(earned, 6, MidpointRounding.AwayFromZero);
+                // The points column keeps six decimals, and the rollups add up the stored values.
+                jobPoints = Math.Round(earned, ColumnTypes.PointsScale, MidpointRounding.AwayFromZero);
 
                 var finishedAt = completed.Value;
                 var hour = finishedAt / NetworkPlan.Hour * NetworkPlan.Hour;

@@ -78,8 +78,7 @@ public static class SyntheticNetwork
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await RefuseDataAsync(dataSource, cancellationToken).ConfigureAwait(false);
 
-        var dbOptions = new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options;
-        await using (var db = new PortalDbContext(dbOptions))
+        await using (var db = PortalDatabase.CreateContext(connectionString))
         {
             await PhaseAsync("Applying migrations…").ConfigureAwait(false);
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +98,7 @@ public static class SyntheticNetwork
         var (sessions, nfts) = await WriteSmallTablesAsync(dataSource, plan, writer, end, cancellationToken).ConfigureAwait(false);
 
         await PhaseAsync("Computing the windowed summaries…").ConfigureAwait(false);
-        await using (var db = new PortalDbContext(dbOptions))
+        await using (var db = PortalDatabase.CreateContext(connectionString))
         {
             await NetworkRollups.RefreshWindowsAsync(db, NetworkPlan.ToDateTime(end), cancellationToken).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hangfire;
 using Hangfire.States;
 using Heurist.Portal.Data;
@@ -13,12 +14,14 @@ using Microsoft.Extensions.Options;
 namespace Heurist.Portal.Server.Features.Network;
 
 /// <summary>The server's <see cref="INetworkClient"/>: reads miners from PostgreSQL and queues from Hangfire's storage.</summary>
-public sealed class NetworkService(
+public sealed partial class NetworkService(
     IDbContextFactory<PortalDbContext> databases,
     JobStorage jobStorage,
     IBackgroundJobClient jobs,
     IOptions<PortalOptions> options,
-    TimeProvider clock) : INetworkClient
+    JobTelemetry telemetry,
+    TimeProvider clock,
+    ILogger<NetworkService> logger) : INetworkClient
 {
     private TimeSpan OnlineWindow => TimeSpan.FromSeconds(options.Value.OnlineWindowSeconds);
 
@@ -63,6 +66,7 @@ public sealed class NetworkService(
             throw ApiException.Invalid(StartProbeRequestRules.InvalidTitle, errors);
         }
 
+        using var activity = JobTelemetry.Source.StartActivity("dispatch_probe.submit", ActivityKind.Producer);
         var probe = new DispatchProbe { Id = Guid.NewGuid(), Queue = request.Queue!, RequestedAt = clock.GetUtcNow() };
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
@@ -71,7 +75,10 @@ public sealed class NetworkService(
         }
         // The row is committed before the job exists, so the worker always finds it.
         var probeId = probe.Id;
-        jobs.Create<IDispatchProbeJob>(job => job.RunAsync(probeId, CancellationToken.None), new EnqueuedState(probe.Queue));
+        var hangfireJobId = jobs.Create<IDispatchProbeJob>(job => job.RunAsync(probeId, CancellationToken.None), new EnqueuedState(probe.Queue));
+        telemetry.Submitted(JobTelemetry.Kinds.Probe, probe.Queue);
+        activity?.SetTag(JobTelemetry.Tags.JobId, probe.Id).SetTag(JobTelemetry.Tags.Queue, probe.Queue);
+        LogProbeQueued(logger, probe.Id, probe.Queue, hangfireJobId);
         return ToStatus(probe);
     }
 
@@ -81,6 +88,9 @@ public sealed class NetworkService(
         var probe = await db.DispatchProbes.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         return probe is null ? null : ToStatus(probe);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Probe {ProbeId} queued on {Queue} as Hangfire job {HangfireJobId}")]
+    private static partial void LogProbeQueued(ILogger logger, Guid probeId, string queue, string hangfireJobId);
 
     private static OnlineWorker ToOnlineWorker(Miner miner) => new(
         miner.Id,

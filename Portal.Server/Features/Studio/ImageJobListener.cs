@@ -6,7 +6,7 @@ using Npgsql;
 namespace Heurist.Portal.Server.Features.Studio;
 
 /// <summary>LISTENs on PostgreSQL for image job changes that workers announce, and hands them to the <see cref="JobProgressFeed"/>.</summary>
-public sealed class ImageJobListener(
+public sealed partial class ImageJobListener(
     IOptions<PortalDatabaseOptions> database,
     JobProgressFeed feed,
     TimeProvider clock,
@@ -37,6 +37,10 @@ public sealed class ImageJobListener(
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+                if (failures > 0)
+                {
+                    LogReconnected(logger, failures);
+                }
                 failures = 0;
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -51,9 +55,15 @@ public sealed class ImageJobListener(
             {
                 // Watchers also poll every few seconds, so a lost connection slows progress down but loses nothing.
                 failures++;
-                logger.LogWarning("Image job listener lost PostgreSQL ({Reason}); reconnecting", ex.Message);
+                LogConnectionLost(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), clock, stoppingToken);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image job listener lost PostgreSQL ({Reason}); reconnecting")]
+    private static partial void LogConnectionLost(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image job listener listening again after {Failures} failed attempts")]
+    private static partial void LogReconnected(ILogger logger, int failures);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Hangfire;
 using Hangfire.States;
@@ -15,13 +16,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Heurist.Portal.Server.Features.Studio;
 
 /// <summary>The server's <see cref="IStudioClient"/>: jobs in PostgreSQL, queued through Hangfire on their model's queue.</summary>
-public sealed class StudioService(
+public sealed partial class StudioService(
     IDbContextFactory<PortalDbContext> databases,
     IBackgroundJobClient jobs,
     ModelCatalog catalog,
     INetworkClient network,
     JobProgressFeed feed,
-    TimeProvider clock) : IStudioClient
+    JobTelemetry telemetry,
+    TimeProvider clock,
+    ILogger<StudioService> logger) : IStudioClient
 {
     /// <summary>How often a watcher looks again even without a signal: the fallback if a notification is lost.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(3);
@@ -63,6 +66,7 @@ public sealed class StudioService(
         }
 
         var resolved = ImageJobRules.Resolve(spec, catalog, Random.Shared);
+        using var activity = JobTelemetry.Source.StartActivity("image_job.submit", ActivityKind.Producer);
         var job = new ImageJob
         {
             Id = Guid.NewGuid(),
@@ -92,6 +96,13 @@ public sealed class StudioService(
         var jobId = job.Id;
         job.HangfireJobId = jobs.Create<IImageGenerationJob>(j => j.RunAsync(jobId, CancellationToken.None), new EnqueuedState(job.ModelId));
         await db.SaveChangesAsync(cancellationToken);
+        telemetry.Submitted(JobTelemetry.Kinds.Image, job.ModelId);
+        activity?.SetTag(JobTelemetry.Tags.JobId, job.Id)
+            .SetTag(JobTelemetry.Tags.Model, job.ModelId)
+            .SetTag(JobTelemetry.Tags.Steps, job.Steps)
+            .SetTag(JobTelemetry.Tags.Width, job.Width)
+            .SetTag(JobTelemetry.Tags.Height, job.Height);
+        LogQueued(logger, job.Id, job.ModelId, job.HangfireJobId);
         return ToView(job, demo: false);
     }
 
@@ -111,12 +122,15 @@ public sealed class StudioService(
 
     public async Task<ImageJobView?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        using var activity = JobTelemetry.Source.StartActivity("image_job.cancel");
+        activity?.SetTag(JobTelemetry.Tags.JobId, id);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var job = await db.ImageJobs.SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null)
         {
             return null;
         }
+        activity?.SetTag(JobTelemetry.Tags.Model, job.ModelId).SetTag(JobTelemetry.Tags.State, job.State.ToString());
         if (job.State is ImageJobState.Queued or ImageJobState.Running)
         {
             job.CancelRequested = true;
@@ -206,4 +220,7 @@ public sealed class StudioService(
             demo,
             job.State == ImageJobState.Running && job.Preview is { Length: > 0 } preview ? "data:image/png;base64," + Convert.ToBase64String(preview) : null);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Image job {JobId} queued on {Queue} as Hangfire job {HangfireJobId}")]
+    private static partial void LogQueued(ILogger logger, Guid jobId, string queue, string hangfireJobId);
 }

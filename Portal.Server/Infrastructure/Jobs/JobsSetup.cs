@@ -18,10 +18,7 @@ public static class JobsSetup
     {
         // The portal only enqueues; workers run the jobs. So: storage and client, no Hangfire server here.
         services.AddSingleton(provider => HangfireStorageSetup.CreateStorage(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!));
-        // Hangfire keeps its log provider in a static, bound to the logger factory of the last host that set it up:
-        // with two portals in one process (the tests), disposing one broke job creation in the other. The portal's
-        // Hangfire only enqueues, and a failed enqueue surfaces as an exception that ASP.NET logs, so it logs nothing.
-        services.AddHangfire(configuration => configuration.UsePortalDefaults().UseLogProvider(new SilentLogProvider()));
+        services.AddHangfire(configuration => configuration.UsePortalDefaults());
         return services;
     }
 
@@ -76,16 +73,4 @@ public static class JobsSetup
     private static bool IsLoopback(HttpContext http)
         => http.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address)
            && !http.Request.Headers.ContainsKey("X-Forwarded-For");
-
-    private sealed class SilentLogProvider : Hangfire.Logging.ILogProvider
-    {
-        public Hangfire.Logging.ILog GetLogger(string name) => SilentLog.Instance;
-    }
-
-    private sealed class SilentLog : Hangfire.Logging.ILog
-    {
-        public static readonly SilentLog Instance = new();
-
-        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
-    }
 }

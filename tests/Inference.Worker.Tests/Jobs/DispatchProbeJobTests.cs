@@ -46,6 +46,27 @@ public sealed class DispatchProbeJobTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_probe_run_is_a_span_and_counts_one_completed_probe()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (_, host, probeId) = await ArrangeAsync("probetelemetry");
+        using (host)
+        using (var telemetry = new TelemetryRecorder(host.Services, JobTelemetry.Name))
+        {
+            await RunAsync(host, probeId, ct);
+            await RunAsync(host, probeId, ct);
+
+            var runs = telemetry.Activities.Where(a => a.OperationName == "dispatch_probe.run" && Equals(a.GetTagItem(JobTelemetry.Tags.JobId), probeId)).ToList();
+            Assert.Equal([JobTelemetry.Outcomes.Succeeded, JobTelemetry.Outcomes.Skipped], runs.Select(r => r.GetTagItem(JobTelemetry.Tags.Outcome)));
+            Assert.Equal("default", runs[0].GetTagItem(JobTelemetry.Tags.Queue));
+            var completed = Assert.Single(telemetry.Measurements("heurist.jobs.completed"));
+            Assert.Equal<(object?, object?, object?)>(
+                (JobTelemetry.Kinds.Probe, "default", host.Services.GetRequiredService<MinerRegistry>().MinerId),
+                (completed.Tags[JobTelemetry.Tags.Kind], completed.Tags[JobTelemetry.Tags.Queue], completed.Tags[JobTelemetry.Tags.Miner]));
+        }
+    }
+
+    [Fact]
     public async Task A_probe_that_does_not_exist_is_skipped()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Heurist.Inference.Worker.Mining;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Jobs;
@@ -146,6 +147,66 @@ public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModels
             var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
             Assert.Equal(ImageJobState.Failed, job.State);
             Assert.EndsWith("does not serve flux-dev", job.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_is_one_span_with_the_jobs_parameters_and_its_phases_and_counts_its_outcome_duration_and_points_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobtelemetry");
+        using (host)
+        using (var telemetry = new TelemetryRecorder(host.Services, JobTelemetry.Name))
+        {
+            var minerId = host.Services.GetRequiredService<MinerRegistry>().MinerId;
+            var jobId = await AddJobAsync(database, "sd15", 512, 512, steps: 20, scheduler: "euler-ancestral");
+
+            await RunAsync(host, jobId, ct);
+            await RunAsync(host, jobId, ct);
+
+            var runs = telemetry.Activities.Where(a => a.OperationName == "image_job.run" && Equals(a.GetTagItem(JobTelemetry.Tags.JobId), jobId)).ToList();
+            Assert.Equal(2, runs.Count);
+            var run = runs[0];
+            Assert.Equal(ActivityKind.Consumer, run.Kind);
+            Assert.Equal<(object?, object?, object?, object?, object?, object?)>(
+                ("sd15", 20, 512, 512, minerId, JobTelemetry.Outcomes.Succeeded),
+                (run.GetTagItem(JobTelemetry.Tags.Model), run.GetTagItem(JobTelemetry.Tags.Steps), run.GetTagItem(JobTelemetry.Tags.Width),
+                    run.GetTagItem(JobTelemetry.Tags.Height), run.GetTagItem(JobTelemetry.Tags.Miner), run.GetTagItem(JobTelemetry.Tags.Outcome)));
+            Assert.Equal(0.3, (double)run.GetTagItem(JobTelemetry.Tags.Points)!, 6);
+            // The second run finds the job finished and does nothing.
+            Assert.Equal(JobTelemetry.Outcomes.Skipped, runs[1].GetTagItem(JobTelemetry.Tags.Outcome));
+
+            var phases = telemetry.Activities.Where(a => a.ParentSpanId == run.SpanId).OrderBy(a => a.StartTimeUtc).ToList();
+            Assert.Equal(["image_job.text_encode", "image_job.denoise", "image_job.decode", "image_job.png_encode"], phases.Select(p => p.OperationName));
+            Assert.All(phases, p => Assert.InRange(p.StartTimeUtc, run.StartTimeUtc, run.StartTimeUtc + run.Duration));
+
+            var completed = Assert.Single(telemetry.Measurements("heurist.jobs.completed"));
+            Assert.Equal(1, completed.Value);
+            Assert.Equal<(object?, object?, object?, object?)>(
+                (JobTelemetry.Kinds.Image, "sd15", minerId, JobTelemetry.Outcomes.Succeeded),
+                (completed.Tags[JobTelemetry.Tags.Kind], completed.Tags[JobTelemetry.Tags.Queue], completed.Tags[JobTelemetry.Tags.Miner], completed.Tags[JobTelemetry.Tags.Outcome]));
+            Assert.True(Assert.Single(telemetry.Measurements("heurist.jobs.duration")).Value > 0);
+            var points = Assert.Single(telemetry.Measurements("heurist.points.credited"));
+            Assert.Equal(0.3, points.Value, 6);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_is_counted_as_failed_and_credits_no_points()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobtelemetryfail", ["sd15"]);
+        using (host)
+        using (var telemetry = new TelemetryRecorder(host.Services, JobTelemetry.Name))
+        {
+            var jobId = await AddJobAsync(database, "flux-dev", 256, 256, steps: 4, scheduler: "flow-match-euler");
+
+            await RunAsync(host, jobId, ct);
+
+            Assert.Equal(JobTelemetry.Outcomes.Failed, telemetry.Find("image_job.run", JobTelemetry.Tags.JobId, jobId).GetTagItem(JobTelemetry.Tags.Outcome));
+            var completed = Assert.Single(telemetry.Measurements("heurist.jobs.completed"));
+            Assert.Equal(JobTelemetry.Outcomes.Failed, completed.Tags[JobTelemetry.Tags.Outcome]);
+            Assert.Empty(telemetry.Measurements("heurist.points.credited"));
         }
     }
 
