@@ -1,5 +1,4 @@
 using Heurist.Portal.Data;
-using Heurist.Portal.Data.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 

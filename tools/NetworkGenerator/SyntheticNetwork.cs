@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Heurist.LocalRunner;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
-using Heurist.Portal.Data.Postgres;
 using Heurist.Protocol.Models;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,4 +1,3 @@
-using Heurist.AppHost;
 using Heurist.Testing;
 
 namespace Heurist.Portal.Server.Tests.Infrastructure;

@@ -1,8 +1,7 @@
-using Heurist.Portal.Data.Postgres;
 using Heurist.Testing;
 using Npgsql;
 
-namespace Heurist.Portal.Data.Tests.Postgres;
+namespace Heurist.LocalRunner.Tests;
 
 public sealed class LocalPostgresClusterTests(PostgresFixture postgres)
 {
