@@ -23,7 +23,6 @@ public sealed class RunningPortal : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _postgres.InitializeAsync();
         await _chain.InitializeAsync();
         await _models.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");

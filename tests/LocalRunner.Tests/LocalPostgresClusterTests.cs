@@ -3,6 +3,7 @@ using Npgsql;
 
 namespace Heurist.LocalRunner.Tests;
 
+[Integration]
 public sealed class LocalPostgresClusterTests(PostgresFixture postgres)
 {
     [Fact]

@@ -1,3 +1,5 @@
+using Heurist.Testing;
+
 namespace Heurist.LocalRunner.Tests;
 
 public sealed class ReadinessTests
@@ -23,6 +25,7 @@ public sealed class ReadinessTests
     }
 
     [Fact]
+    [Integration]
     public async Task A_watched_process_that_exits_ends_the_wait_with_its_exit_code_and_output()
     {
         await using var runner = ChildProcess.StartDotnet(

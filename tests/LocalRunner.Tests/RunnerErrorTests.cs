@@ -3,6 +3,7 @@ using Heurist.Testing;
 namespace Heurist.LocalRunner.Tests;
 
 /// <summary>A bad setting stops the real runner with exit code 1 and one line on stderr that names it.</summary>
+[Integration]
 public sealed class RunnerErrorTests(PostgresFixture postgres) : IDisposable
 {
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("heurist-runner-errors-");

@@ -32,6 +32,7 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.Contains($"cannot connect to PostgreSQL at 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
+    [Integration]
     [Fact]
     public async Task A_database_without_migrations_is_reported_when_the_schema_is_required()
     {
@@ -43,6 +44,7 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.Contains("apply the migrations", error.Message, StringComparison.Ordinal);
     }
 
+    [Integration]
     [Fact]
     public async Task The_migrations_create_snake_case_tables_that_pass_the_schema_check()
     {
@@ -60,6 +62,7 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.All(names, name => Assert.Equal(name.ToLowerInvariant(), name));
     }
 
+    [Integration]
     [Fact]
     public async Task The_model_has_no_changes_missing_from_the_migrations()
     {
