@@ -38,6 +38,22 @@ public static class Readiness
         }
     }
 
+    /// <summary>Returns once <paramref name="process"/> has exited; throws <see cref="TimeoutException"/>, with its last lines, after <paramref name="limit"/>.</summary>
+    public static async Task WaitForExitAsync(ChildProcess process, TimeSpan limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The {process.Name} did not exit within {limit.TotalSeconds:0} s. {process.RecentOutput}".TrimEnd());
+        }
+    }
+
     /// <summary>Returns once the host at <paramref name="baseUrl"/> answers /health/ready with 200, as <see cref="WaitUntilAsync"/> does.</summary>
     public static async Task WaitUntilHealthyAsync(Uri baseUrl, ChildProcess host, TimeSpan limit, CancellationToken cancellationToken = default)
     {

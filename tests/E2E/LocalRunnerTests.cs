@@ -72,8 +72,7 @@ public sealed class LocalRunnerTests
             {
                 await interrupt.WaitForExitAsync(ct);
             }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await runner.WaitForExitAsync(timeout.Token);
+            await Readiness.WaitForExitAsync(runner, TimeSpan.FromSeconds(90), ct);
 
             Assert.Equal(0, runner.ExitCode);
             var left = started.Where(p => IsAlive(p.Key)).Select(p => p.Value).ToList();

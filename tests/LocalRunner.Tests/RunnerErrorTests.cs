@@ -58,9 +58,8 @@ public sealed class RunnerErrorTests(PostgresFixture postgres) : IDisposable
     {
         environment["Local__DataDirectory"] = _data.FullName;
         await using var runner = ChildProcess.StartDotnet("runner", RepositoryPaths.BuiltAssembly("LocalRunner"), [], environment, echo: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
 
-        await runner.WaitForExitAsync(timeout.Token);
+        await Readiness.WaitForExitAsync(runner, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.True(runner.ExitCode == 1, $"The runner exited with {runner.ExitCode}: {runner.RecentOutput}");
         return Assert.Single(runner.RecentErrors.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
