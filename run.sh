@@ -21,5 +21,5 @@ if [ -z "${Chain__RpcUrl:-}" ] && [ ! -x Contracts/node_modules/@foundry-rs/anvi
 fi
 
 echo "Building…"
-dotnet build AppHost/AppHost.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
-exec dotnet AppHost/bin/Release/net10.0/AppHost.dll "$@"
+dotnet build LocalRunner/LocalRunner.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+exec dotnet LocalRunner/bin/Release/net10.0/LocalRunner.dll "$@"

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Numerics;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -11,6 +9,7 @@ using Heurist.Contracts.Imaginaries;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rewards;
 using Heurist.Contracts.Rpc;
+using Heurist.LocalRunner;
 
 // bench/gas.sh: deploys everything on a fresh anvil and prints the gasUsed of each transaction as key=number.
 const string Uri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/metadata.json";
@@ -18,11 +17,11 @@ const string ModelId = "sdxl";
 const ulong Day = 24 * 60 * 60;
 var heu = BigInteger.Pow(10, 18);
 
-var contractsDirectory = Path.Combine(FindRoot(), "Contracts");
+var contractsDirectory = RepositoryPaths.Contracts;
 await using var anvil = await LocalAnvilNode.StartAsync(new LocalAnvilOptions
 {
     BinaryPath = LocalAnvilNode.FindBinary(contractsDirectory),
-    Port = FreePort(),
+    Port = FreePort.Next(),
 });
 using var http = new HttpClient();
 var rpc = new EthereumRpcClient(http, anvil.RpcUrl);
@@ -113,22 +112,3 @@ foreach (var (key, gas) in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key}={gas}"));
 }
 return 0;
-
-static string FindRoot()
-{
-    for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "HeuristPortal.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-    throw new InvalidOperationException("Run from inside the repository (bench/gas.sh does).");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}

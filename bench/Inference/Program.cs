@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Heurist.Bench.Inference;
+using Heurist.LocalRunner;
 using Heurist.Protocol.Jobs;
 using Heurist.TinyModels;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,7 @@ try
     {
         var id = await stack.SubmitAsync(new ImageJobSpec { Prompt = $"dispatch {i}", ModelId = "sd15", Width = 256, Height = 256, Steps = 1, Seed = i });
         await using var db = stack.Database();
-        await StackBenchmark.WaitAsync(() => db.ImageJobs.AnyAsync(j => j.Id == id && j.State == ImageJobState.Succeeded), TimeSpan.FromMinutes(1), workers[0]);
+        await Readiness.WaitUntilAsync(() => db.ImageJobs.AnyAsync(j => j.Id == id && j.State == ImageJobState.Succeeded), workers, TimeSpan.FromMinutes(1), StackBenchmark.PollInterval);
         var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == id);
         if (i >= 20)
         {
@@ -66,7 +67,7 @@ try
         }
         await using (var db = stack.Database())
         {
-            await StackBenchmark.WaitAsync(async () => await db.ImageJobs.CountAsync(j => ids.Contains(j.Id) && j.State == ImageJobState.Succeeded) == Jobs, TimeSpan.FromMinutes(5), pool[0]);
+            await Readiness.WaitUntilAsync(async () => await db.ImageJobs.CountAsync(j => ids.Contains(j.Id) && j.State == ImageJobState.Succeeded) == Jobs, pool, TimeSpan.FromMinutes(5), StackBenchmark.PollInterval);
         }
         var perSecond = Jobs / watch.Elapsed.TotalSeconds;
         best = Math.Max(best, perSecond);

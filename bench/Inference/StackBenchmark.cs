@@ -1,14 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using Heurist.AppHost;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
+using Heurist.LocalRunner;
 using Heurist.Portal.Data;
-using Heurist.Portal.Data.Postgres;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +17,9 @@ namespace Heurist.Bench.Inference;
 /// </summary>
 internal sealed class StackBenchmark : IAsyncDisposable
 {
+    /// <summary>How often a wait checks its condition. The latencies come from the jobs' timestamps, not from the wait; a short poll only keeps the one-job-at-a-time loop quick.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
+
     private readonly string _root;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"heurist-bench-{Guid.NewGuid():N}");
     private readonly List<IAsyncDisposable> _started = [];
@@ -40,7 +39,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
     private async Task StartCoreAsync()
     {
         Directory.CreateDirectory(_folder);
-        var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = Path.Combine(_folder, "pg"), Port = FreePort(), Throwaway = true });
+        var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { DataDirectory = Path.Combine(_folder, "pg"), Port = FreePort.Next(), Throwaway = true });
         _started.Add(cluster);
         _connectionString = cluster.ConnectionString;
         await using (var db = PortalDatabase.CreateContext(_connectionString))
@@ -48,7 +47,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
             await db.Database.MigrateAsync();
         }
 
-        var anvil = await LocalAnvilNode.StartAsync(new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(_root, "Contracts")), Port = FreePort() });
+        var anvil = await LocalAnvilNode.StartAsync(new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(_root, "Contracts")), Port = FreePort.Next() });
         _started.Add(anvil);
         var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(_http, anvil.RpcUrl), new DeploymentOptions
         {
@@ -60,8 +59,8 @@ internal sealed class StackBenchmark : IAsyncDisposable
         var manifestPath = Path.Combine(_folder, "deployment.json");
         await manifest.SaveAsync(manifestPath);
 
-        _portal = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var portal = ChildProcess.StartDotnet("portal", Built("Portal.Server"), ["--urls", _portal.ToString().TrimEnd('/')], new Dictionary<string, string>
+        _portal = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        var portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", _portal.ToString().TrimEnd('/')], new Dictionary<string, string>
         {
             ["ConnectionStrings__Portal"] = _connectionString,
             ["Chain__RpcUrl"] = anvil.RpcUrl.ToString(),
@@ -70,25 +69,14 @@ internal sealed class StackBenchmark : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         }, echo: false);
         _started.Add(portal);
-        await WaitAsync(async () =>
-        {
-            try
-            {
-                using var response = await _http.GetAsync(new Uri(_portal, "health/ready"));
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromMinutes(2), portal);
+        await Readiness.WaitUntilHealthyAsync(_portal, portal, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>Starts <paramref name="count"/> workers serving one model, sharing the CPU cores, and waits until they are online.</summary>
     public async Task<IReadOnlyList<ChildProcess>> StartWorkersAsync(int count, string modelsFolder, string model)
     {
         var threads = Math.Max(1, Environment.ProcessorCount / count);
-        var workers = Enumerable.Range(1, count).Select(i => ChildProcess.StartDotnet("worker", Built("Inference.Worker"), [], new Dictionary<string, string>
+        var workers = Enumerable.Range(1, count).Select(i => ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [], new Dictionary<string, string>
         {
             ["ConnectionStrings__Portal"] = _connectionString,
             ["Worker__MinerId"] = $"bench-{count}-{i}",
@@ -98,11 +86,11 @@ internal sealed class StackBenchmark : IAsyncDisposable
             ["Worker__CpuThreads"] = threads.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
         }, echo: false)).ToList();
-        await WaitAsync(async () =>
+        await Readiness.WaitUntilAsync(async () =>
         {
             var online = await _http.GetFromJsonAsync<List<WorkerRow>>(new Uri(_portal, "api/network/workers")) ?? [];
             return online.Count(w => w.MinerId.StartsWith($"bench-{count}-", StringComparison.Ordinal)) == count;
-        }, TimeSpan.FromMinutes(2), workers[0]);
+        }, workers, TimeSpan.FromMinutes(2), PollInterval);
         return workers;
     }
 
@@ -116,32 +104,6 @@ internal sealed class StackBenchmark : IAsyncDisposable
     }
 
     public PortalDbContext Database() => PortalDatabase.CreateContext(_connectionString);
-
-    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, ChildProcess watched)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watched.HasExited)
-            {
-                throw new InvalidOperationException($"{watched.Name} exited with code {watched.ExitCode}: {watched.RecentOutput}");
-            }
-            if (deadline.Elapsed > limit)
-            {
-                throw new TimeoutException($"Waited {limit.TotalSeconds:0} s. {watched.Name}: {watched.RecentOutput}");
-            }
-            await Task.Delay(2);
-        }
-    }
-
-    private string Built(string project) => Path.Combine(_root, project, "bin", "Release", "net10.0", project + ".dll");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using Heurist.AppHost;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
+using Heurist.LocalRunner;
 using Heurist.NetworkGenerator;
-using Heurist.Portal.Data.Postgres;
 
 namespace Heurist.Bench.Portal;
 
@@ -43,7 +40,7 @@ internal static class PortalBenchmark
             Directory.CreateDirectory(folder);
             // Not the default database name, so the generator needs no --allow-default-database.
             var cluster = await LocalPostgresCluster.StartAsync(
-                new LocalPostgresOptions { DataDirectory = Path.Combine(folder, "pg"), Port = FreePort(), Throwaway = true, Database = "heurist_bench" },
+                new LocalPostgresOptions { DataDirectory = Path.Combine(folder, "pg"), Port = FreePort.Next(), Throwaway = true, Database = "heurist_bench" },
                 cancellationToken);
             started.Push(cluster);
 
@@ -59,7 +56,7 @@ internal static class PortalBenchmark
 
             await Console.Error.WriteLineAsync("Starting anvil and deploying the contracts…");
             var anvil = await LocalAnvilNode.StartAsync(
-                new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(root, "Contracts")), Port = FreePort(), OwnSession = true },
+                new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(root, "Contracts")), Port = FreePort.Next(), OwnSession = true },
                 cancellationToken);
             started.Push(anvil);
             var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(http, anvil.RpcUrl), new DeploymentOptions
@@ -73,8 +70,8 @@ internal static class PortalBenchmark
             await manifest.SaveAsync(manifestPath, cancellationToken);
 
             await Console.Error.WriteLineAsync("Starting the portal…");
-            var portalUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
-            var portal = ChildProcess.StartDotnet("portal", Path.Combine(root, "Portal.Server", "bin", "Release", "net10.0", "Portal.Server.dll"),
+            var portalUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+            var portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"),
                 ["--urls", portalUrl.ToString().TrimEnd('/')],
                 new Dictionary<string, string>
                 {
@@ -87,7 +84,7 @@ internal static class PortalBenchmark
                 echo: false);
             started.Push(portal);
             var ready = Stopwatch.StartNew();
-            await WaitUntilReadyAsync(http, new Uri(portalUrl, "health/ready"), portal, cancellationToken);
+            await Readiness.WaitUntilHealthyAsync(portalUrl, portal, TimeSpan.FromMinutes(3), cancellationToken);
             Print("portal.ready_s", ready.Elapsed.TotalSeconds);
 
             var exit = await RunLoadClientAsync(
@@ -146,42 +143,6 @@ internal static class PortalBenchmark
             }
         }
         return load.ExitCode;
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Uri ready, ChildProcess portal, CancellationToken cancellationToken)
-    {
-        var limit = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(ready, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            if (portal.HasExited)
-            {
-                throw new InvalidOperationException($"the portal exited with code {portal.ExitCode} before it was ready: {portal.RecentErrors}");
-            }
-            if (limit.Elapsed > TimeSpan.FromMinutes(3))
-            {
-                throw new TimeoutException($"the portal was not ready after 3 minutes: {portal.RecentOutput}");
-            }
-            await Task.Delay(250, cancellationToken);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

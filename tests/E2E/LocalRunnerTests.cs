@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Heurist.AppHost;
-using Heurist.Testing;
 
 namespace Heurist.E2E;
 
@@ -41,7 +39,7 @@ public sealed class LocalRunnerTests
     private static async Task<(string Output, ulong Block)> RunUntilServingThenInterruptAsync(string dataDirectory, int port, Uri portal)
     {
         var ct = TestContext.Current.CancellationToken;
-        var runner = ChildProcess.StartDotnet("run", RepositoryPaths.BuiltAssembly("AppHost"), [], new Dictionary<string, string>
+        var runner = ChildProcess.StartDotnet("run", RepositoryPaths.BuiltAssembly("LocalRunner"), [], new Dictionary<string, string>
         {
             ["Local__DataDirectory"] = dataDirectory,
             ["Local__PortalPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -50,13 +48,12 @@ public sealed class LocalRunnerTests
         }, echo: false);
         await using (runner)
         {
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (!runner.RecentOutput.Contains($"Heurist Portal is running at {portal}", StringComparison.Ordinal))
-            {
-                Assert.False(runner.HasExited, $"The runner exited with {(runner.HasExited ? runner.ExitCode : 0)}: {runner.RecentOutput}");
-                Assert.True(DateTime.UtcNow < deadline, $"The runner did not serve within three minutes: {runner.RecentOutput}");
-                await Task.Delay(250, ct);
-            }
+            await Readiness.WaitUntilAsync(
+                () => Task.FromResult(runner.RecentOutput.Contains($"Heurist Portal is running at {portal}", StringComparison.Ordinal)),
+                [runner],
+                TimeSpan.FromMinutes(3),
+                TimeSpan.FromMilliseconds(250),
+                ct);
 
             using var http = new HttpClient { BaseAddress = portal };
             using (var ready = await http.GetAsync("health/ready", ct))
@@ -75,8 +72,7 @@ public sealed class LocalRunnerTests
             {
                 await interrupt.WaitForExitAsync(ct);
             }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await runner.WaitForExitAsync(timeout.Token);
+            await Readiness.WaitForExitAsync(runner, TimeSpan.FromSeconds(90), ct);
 
             Assert.Equal(0, runner.ExitCode);
             var left = started.Where(p => IsAlive(p.Key)).Select(p => p.Value).ToList();

@@ -1,5 +1,3 @@
-using System.Net;
-using Heurist.AppHost;
 using Heurist.Testing;
 
 namespace Heurist.E2E;
@@ -25,7 +23,6 @@ public sealed class RunningPortal : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _postgres.InitializeAsync();
         await _chain.InitializeAsync();
         await _models.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
@@ -40,7 +37,7 @@ public sealed class RunningPortal : IAsyncLifetime
                 // The stats pages show a job within a second of it finishing.
                 ["Portal__StatsRefreshSeconds"] = "1",
             }, echo: false);
-        await WaitForReadyAsync(_portal);
+        await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],
             new Dictionary<string, string>
             {
@@ -50,32 +47,6 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Worker__HeartbeatSeconds"] = "2",
                 ["Worker__ModelsPath"] = _models.Folder,
             }, echo: false);
-    }
-
-    private async Task WaitForReadyAsync(ChildProcess portal)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (portal.HasExited)
-            {
-                throw new InvalidOperationException($"The portal exited with code {portal.ExitCode}: {portal.RecentOutput}");
-            }
-            try
-            {
-                using var response = await http.GetAsync(new Uri(Url, "health/ready"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"The portal was not ready within two minutes: {portal.RecentOutput}");
     }
 
     public async ValueTask DisposeAsync()

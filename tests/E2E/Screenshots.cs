@@ -1,4 +1,3 @@
-using Heurist.Testing;
 using Microsoft.Playwright;
 
 namespace Heurist.E2E;

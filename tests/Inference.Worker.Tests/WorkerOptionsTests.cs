@@ -45,6 +45,7 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
         Assert.StartsWith($"ConnectionStrings:Portal: cannot connect to PostgreSQL at 127.0.0.1:{port}", failure, StringComparison.Ordinal);
     }
 
+    [Integration]
     [Fact]
     public async Task A_database_without_the_portal_schema_is_refused()
     {
@@ -74,6 +75,7 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
         Assert.Equal(["default", "sd15"], host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Queues);
     }
 
+    [Integration]
     [Fact]
     public async Task A_model_that_is_not_in_the_catalog_stops_the_worker_naming_Worker_Models()
     {
@@ -88,6 +90,7 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
         Assert.Equal("Worker:Models: 'midjourney' is not in the model catalog (it has sd15, sdxl, flux-dev)", failure);
     }
 
+    [Integration]
     [Fact]
     public async Task Real_weights_the_device_cannot_hold_stop_the_worker_naming_the_memory()
     {

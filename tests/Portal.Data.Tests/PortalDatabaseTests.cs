@@ -31,6 +31,7 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.Contains($"cannot connect to PostgreSQL at 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
+    [Integration]
     [Fact]
     public async Task A_database_without_migrations_is_reported_when_the_schema_is_required()
     {
@@ -42,6 +43,7 @@ public sealed class PortalDatabaseTests(PostgresFixture postgres)
         Assert.Contains("apply the migrations", error.Message, StringComparison.Ordinal);
     }
 
+    [Integration]
     [Fact]
     public async Task The_migrations_create_snake_case_tables_that_pass_the_schema_check()
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Heurist.LocalRunner;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Network;
-using Heurist.Portal.Data.Postgres;
 using Heurist.Protocol.Miners;
 using Heurist.Protocol.Models;
 using Microsoft.EntityFrameworkCore;

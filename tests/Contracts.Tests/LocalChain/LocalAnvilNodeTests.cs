@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
-using Heurist.Testing;
 
 namespace Heurist.Contracts.Tests.LocalChain;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Heurist.BindingsGenerator;
-using Heurist.Testing;
 
 namespace Heurist.Contracts.Tests.Staleness;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Heurist.Testing;
 
 namespace Heurist.Contracts.Tests.Vectors;
 

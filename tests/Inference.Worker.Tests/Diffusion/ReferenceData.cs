@@ -51,6 +51,7 @@ public static class ReferenceData
         => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "Inference.Worker.Tests", "Diffusion", "reference", name));
 }
 
+[Integration]
 public sealed class ReferenceScriptTests
 {
     [Theory]

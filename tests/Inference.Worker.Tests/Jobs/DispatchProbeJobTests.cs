@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Heurist.Inference.Worker.Tests.Jobs;
 
+[Integration]
 public sealed class DispatchProbeJobTests(PostgresFixture postgres)
 {
     [Fact]

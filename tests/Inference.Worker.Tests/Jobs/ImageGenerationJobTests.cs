@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Heurist.Inference.Worker.Tests.Jobs;
 
+[Integration]
 public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModelsFixture tiny)
 {
     [Fact]

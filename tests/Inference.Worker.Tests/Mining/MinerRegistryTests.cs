@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Heurist.Inference.Worker.Tests.Mining;
 
+[Integration]
 public sealed class MinerRegistryTests(PostgresFixture postgres)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Heurist.Portal.Data.Tests.Network;
 /// Random jobs, credits, retries and heartbeats written the way the portal and the workers write them, then compared
 /// with a brute-force recount from the rows.
 /// </summary>
+[Integration]
 public sealed class NetworkRollupsTests(PostgresFixture postgres)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 15, 37, 12, 345, TimeSpan.Zero);

@@ -55,11 +55,12 @@ public sealed class GeneratorRefusalTests(PostgresFixture postgres)
     public void The_default_database_is_refused_unless_allowed_also_when_only_the_user_names_it(string connectionString, bool allow, bool refused)
         => Assert.Equal(refused, SyntheticNetwork.RefuseDefaultDatabase(connectionString, allow) is not null);
 
+    [Integration]
     [Fact]
     public async Task The_embedded_clusters_database_is_left_alone_unless_the_flag_allows_it()
     {
         // The test cluster is made like run.sh's, so its own database carries the default name.
-        var connectionString = postgres.Cluster.ConnectionString;
+        var connectionString = (await postgres.ClusterAsync()).ConnectionString;
         Assert.Equal("heurist", new NpgsqlConnectionStringBuilder(connectionString).Database);
 
         var (exit, _, error) = await RunAsync("--connection", connectionString, "--miners", "3", "--jobs", "200", "--days", "1");
@@ -74,6 +75,7 @@ public sealed class GeneratorRefusalTests(PostgresFixture postgres)
         Assert.Equal(3, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM miners"));
     }
 
+    [Integration]
     [Theory]
     [InlineData("miners")]
     [InlineData("image_jobs")]

@@ -8,6 +8,7 @@ using Npgsql;
 
 namespace Heurist.Portal.Data.Tests.NetworkGenerator;
 
+[Integration]
 public sealed class SyntheticNetworkTests(GeneratedNetwork network, PostgresFixture postgres) : IClassFixture<GeneratedNetwork>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

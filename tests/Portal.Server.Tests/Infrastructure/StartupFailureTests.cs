@@ -1,4 +1,3 @@
-using Heurist.AppHost;
 using Heurist.Testing;
 
 namespace Heurist.Portal.Server.Tests.Infrastructure;
@@ -36,9 +35,8 @@ public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainF
             ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={port};Username=heurist;Database=heurist",
             ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
         }, echo: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        await worker.WaitForExitAsync(timeout.Token);
+        await Readiness.WaitForExitAsync(worker, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, worker.ExitCode);
         var line = Assert.Single(ErrorLines(worker));
@@ -94,8 +92,7 @@ public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainF
                 ["Chain__ManifestPath"] = manifestPath ?? chain.ManifestPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             }, echo: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await portal.WaitForExitAsync(timeout.Token);
+        await Readiness.WaitForExitAsync(portal, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         return (portal.ExitCode, ErrorLines(portal));
     }
 

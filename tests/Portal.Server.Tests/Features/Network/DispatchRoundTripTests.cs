@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Heurist.AppHost;
 using Heurist.Protocol.Api.Network;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +8,8 @@ namespace Heurist.Portal.Server.Tests.Features.Network;
 /// <summary>The portal enqueues through Hangfire on PostgreSQL; a real worker process runs the job; the result lands in the database.</summary>
 public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<PortalApp>
 {
+    private static readonly TimeSpan WorkerTimeout = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_probe_sent_through_the_portal_is_run_by_a_worker_process()
     {
@@ -16,13 +17,13 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
         var client = portal.CreateClient();
         const string minerId = "roundtrip-worker";
         await using var worker = StartWorker(minerId, "roundtrip");
-        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
-            .Any(w => w.MinerId == minerId), worker, ct);
+        await Readiness.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
+            .Any(w => w.MinerId == minerId), [worker], WorkerTimeout, cancellationToken: ct);
 
         using var created = await client.PostAsJsonAsync("/api/network/probes", new StartProbeRequest("roundtrip"), ct);
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(ct));
         var probe = (await created.Content.ReadFromJsonAsync<ProbeStatus>(ct))!;
-        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<ProbeStatus>($"/api/network/probes/{probe.Id}", ct))!.IsCompleted, worker, ct);
+        await Readiness.WaitUntilAsync(async () => (await client.GetFromJsonAsync<ProbeStatus>($"/api/network/probes/{probe.Id}", ct))!.IsCompleted, [worker], WorkerTimeout, cancellationToken: ct);
 
         await using var db = PostgresFixture.CreateContext(portal.ConnectionString);
         var stored = await db.DispatchProbes.AsNoTracking().SingleAsync(p => p.Id == probe.Id, ct);
@@ -38,8 +39,8 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
         var client = portal.CreateClient();
         const string minerId = "stopping-worker";
         var worker = StartWorker(minerId, "default");
-        await WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
-            .Any(w => w.MinerId == minerId), worker, ct);
+        await Readiness.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<OnlineWorker>>("/api/network/workers", ct))!
+            .Any(w => w.MinerId == minerId), [worker], WorkerTimeout, cancellationToken: ct);
 
         await worker.DisposeAsync();
 
@@ -61,21 +62,4 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
             ["Worker__HeartbeatSeconds"] = "1",
         },
         echo: false);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ChildProcess worker, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (worker.HasExited)
-            {
-                Assert.Fail($"The worker exited with code {worker.ExitCode}: {worker.RecentOutput}");
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for the worker. Its output: {worker.RecentOutput}");
-            }
-            await Task.Delay(100, ct);
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Heurist.AppHost;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Testing;
@@ -18,8 +17,8 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
         try
         {
             var client = portal.CreateClient();
-            await WorkerProcesses.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<StudioModel>>("/api/models", ct))!
-                .Single(m => m.Id == "sd15").WorkersOnline == 4, workers, TimeSpan.FromMinutes(2), ct);
+            await Readiness.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<StudioModel>>("/api/models", ct))!
+                .Single(m => m.Id == "sd15").WorkersOnline == 4, workers, TimeSpan.FromMinutes(2), cancellationToken: ct);
 
             var submitted = new List<Guid>();
             for (var i = 0; i < 100; i++)
@@ -34,9 +33,9 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
             }
 
             await using var db = PostgresFixture.CreateContext(portal.ConnectionString);
-            await WorkerProcesses.WaitUntilAsync(
+            await Readiness.WaitUntilAsync(
                 async () => await db.ImageJobs.CountAsync(j => submitted.Contains(j.Id) && j.State == ImageJobState.Succeeded, ct) == 100,
-                workers, TimeSpan.FromMinutes(5), ct);
+                workers, TimeSpan.FromMinutes(5), cancellationToken: ct);
 
             var jobs = await db.ImageJobs.AsNoTracking().Where(j => submitted.Contains(j.Id)).ToListAsync(ct);
             Assert.All(jobs, j => Assert.Equal(1, j.Attempts));
@@ -71,8 +70,8 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
         try
         {
             var client = portal.CreateClient();
-            await WorkerProcesses.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<StudioModel>>("/api/models", ct))!
-                .Single(m => m.Id == "sdxl").WorkersOnline >= 1, [first], TimeSpan.FromMinutes(2), ct);
+            await Readiness.WaitUntilAsync(async () => (await client.GetFromJsonAsync<List<StudioModel>>("/api/models", ct))!
+                .Single(m => m.Id == "sdxl").WorkersOnline >= 1, [first], TimeSpan.FromMinutes(2), cancellationToken: ct);
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
             {
                 Content = JsonContent.Create(new ImageJobSpec { Prompt = "survives a crash", ModelId = "sdxl", Width = 1536, Height = 1536, Steps = 50, Seed = 5 }),
@@ -82,15 +81,15 @@ public sealed class ImageJobDistributionTests(PortalApp portal, TinyModelsFixtur
             var jobId = (await response.Content.ReadFromJsonAsync<ImageJobView>(ct))!.Id;
 
             await using var db = PostgresFixture.CreateContext(portal.ConnectionString);
-            await WorkerProcesses.WaitUntilAsync(async () => await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.ProgressStep > 0, ct), [first], TimeSpan.FromMinutes(2), ct);
+            await Readiness.WaitUntilAsync(async () => await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.ProgressStep > 0, ct), [first], TimeSpan.FromMinutes(2), cancellationToken: ct);
             using (var process = System.Diagnostics.Process.GetProcessById(first.ProcessId))
             {
                 process.Kill();
             }
             second = WorkerProcesses.Start(portal.ConnectionString, "rescue-worker", tiny.Folder, "sdxl", abandonedJobSeconds: 3);
 
-            await WorkerProcesses.WaitUntilAsync(
-                async () => await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.State == ImageJobState.Succeeded, ct), [second], TimeSpan.FromMinutes(3), ct);
+            await Readiness.WaitUntilAsync(
+                async () => await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.State == ImageJobState.Succeeded, ct), [second], TimeSpan.FromMinutes(3), cancellationToken: ct);
             var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
             Assert.Equal("rescue-worker", job.MinerId);
             Assert.Equal(2, job.Attempts);

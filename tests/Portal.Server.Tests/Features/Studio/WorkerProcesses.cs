@@ -1,6 +1,3 @@
-using Heurist.AppHost;
-using Heurist.Testing;
-
 namespace Heurist.Portal.Server.Tests.Features.Studio;
 
 /// <summary>Real worker processes serving the tiny models, against a portal test's database.</summary>
@@ -18,19 +15,4 @@ internal static class WorkerProcesses
             ["Worker__CpuThreads"] = "1",
             ["Worker__AbandonedJobSeconds"] = abandonedJobSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, echo: false);
-
-    /// <summary>Waits until <paramref name="condition"/> holds, failing with the workers' output if one dies or time runs out.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, IReadOnlyList<ChildProcess> workers, TimeSpan limit, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            foreach (var worker in workers.Where(w => w.HasExited))
-            {
-                Assert.Fail($"A worker exited with code {worker.ExitCode}: {worker.RecentOutput}");
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {limit.TotalSeconds:0} s. Worker output: {string.Join(Environment.NewLine, workers.Select(w => w.RecentOutput))}");
-            await Task.Delay(50, ct);
-        }
-    }
 }

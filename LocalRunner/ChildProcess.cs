@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Heurist.AppHost;
+namespace Heurist.LocalRunner;
 
 /// <summary>
 /// A .NET host started by the runner, in a session of its own so that Ctrl-C reaches only the runner,

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 
-namespace Heurist.Portal.Data.Postgres;
+namespace Heurist.LocalRunner;
 
 /// <summary>Settings for a private PostgreSQL cluster on loopback.</summary>
 public sealed record LocalPostgresOptions

@@ -1,9 +1,9 @@
-using Heurist.Portal.Data.Postgres;
 using Heurist.Testing;
 using Npgsql;
 
-namespace Heurist.Portal.Data.Tests.Postgres;
+namespace Heurist.LocalRunner.Tests;
 
+[Integration]
 public sealed class LocalPostgresClusterTests(PostgresFixture postgres)
 {
     [Fact]

@@ -1,4 +1,4 @@
-using Heurist.AppHost;
+using Heurist.LocalRunner;
 
 // ./run.sh → this runner. "migrate" applies the database migrations and exits.
-return await LocalRunner.RunAsync(args);
+return await Runner.RunAsync(args);

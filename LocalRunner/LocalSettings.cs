@@ -1,12 +1,11 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
-namespace Heurist.AppHost;
+namespace Heurist.LocalRunner;
 
 /// <summary>The runner's settings: section "Local" plus the two service settings it may provide itself.</summary>
 public sealed record LocalSettings
 {
-    public required string RepositoryRoot { get; init; }
-
     /// <summary>ConnectionStrings:Portal; when empty, a private cluster under the data folder is used.</summary>
     public string? ConnectionString { get; init; }
 
@@ -33,28 +32,30 @@ public sealed record LocalSettings
     /// <summary>Worker:ModelsPath; when empty, the runner gives the worker the tiny demo models.</summary>
     public string? WorkerModelsPath { get; init; }
 
-    public string Configuration { get; init; } = "Release";
+    /// <summary>The build configuration of the portal and worker to start (Local:Configuration); the runner's own by default.</summary>
+    public string Configuration { get; init; } = RepositoryPaths.Configuration;
 
+    /// <summary>Reads the settings; a relative Local:DataDirectory is taken from <paramref name="repositoryRoot"/>.</summary>
     public static LocalSettings From(IConfiguration configuration, string repositoryRoot)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         var local = configuration.GetSection("Local");
         var dataDirectory = local["DataDirectory"] is { Length: > 0 } data
             ? Path.GetFullPath(data, repositoryRoot)
             : Path.Combine(repositoryRoot, ".data");
         return new LocalSettings
         {
-            RepositoryRoot = repositoryRoot,
             ConnectionString = Empty(configuration["ConnectionStrings:Portal"]),
             ChainRpcUrl = Empty(configuration["Chain:RpcUrl"]),
             ChainManifestPath = Empty(configuration["Chain:ManifestPath"]) is { } manifest ? Path.GetFullPath(manifest) : null,
             DataDirectory = dataDirectory,
-            Host = Empty(local["Host"]) ?? "127.0.0.1",
+            Host = ReadHost(local),
             PortalPort = ReadPort(local, "PortalPort", 5080),
             PostgresPort = ReadPort(local, "PostgresPort", 0),
             AnvilPort = ReadPort(local, "AnvilPort", 8545),
             WorkerRewardAddress = Empty(configuration["Worker:RewardAddress"]),
             WorkerModelsPath = Empty(configuration["Worker:ModelsPath"]),
-            Configuration = Empty(local["Configuration"]) ?? ConfigurationOfThisBuild(),
+            Configuration = Empty(local["Configuration"]) ?? RepositoryPaths.Configuration,
         };
     }
 
@@ -72,9 +73,18 @@ public sealed record LocalSettings
             : throw new LocalSetupException($"Local:{key}", $"'{text}' is not a port number (0 to 65535)");
     }
 
-    // The runner starts the portal and worker built in the same configuration as itself (bin/<Configuration>/net10.0).
-    private static string ConfigurationOfThisBuild()
-        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
+    // The portal listens on it and the runner checks its ports on it, so it must be an address, not a name.
+    private static string ReadHost(IConfigurationSection section)
+    {
+        var text = Empty(section["Host"]);
+        if (text is null)
+        {
+            return "127.0.0.1";
+        }
+        return IPAddress.TryParse(text, out _)
+            ? text
+            : throw new LocalSetupException("Local:Host", $"'{text}' is not an IP address (for example 127.0.0.1 or 0.0.0.0)");
+    }
 }
 
 /// <summary>A setting that stops the runner, with the reason; printed as one line.</summary>

@@ -1,0 +1,95 @@
+using Heurist.Contracts.Deployment;
+using Heurist.Contracts.LocalChain;
+using Heurist.Contracts.Rpc;
+
+namespace Heurist.LocalRunner;
+
+/// <summary>
+/// The runner's chain: the configured RPC endpoint and manifest, checked, or anvil with its state under the data folder
+/// and our contracts deployed on it. Every call the runner makes into Heurist.Contracts is in this file.
+/// </summary>
+internal static class LocalChain
+{
+    /// <summary>The local worker's reward address when Worker:RewardAddress is not set: anvil's second dev account.</summary>
+    public static string DefaultRewardAddress => AnvilAccounts.Miner.Address.ToString();
+
+    /// <summary>The chain's RPC URL and the path of the deployment manifest of our contracts on it. A node it starts is added to <paramref name="started"/>.</summary>
+    public static async Task<(Uri RpcUrl, string ManifestPath)> StartAsync(LocalSettings settings, StartedParts started, CancellationToken cancellationToken)
+    {
+        if (settings.ChainRpcUrl is { } configured)
+        {
+            if (settings.ChainManifestPath is null)
+            {
+                throw new LocalSetupException("Chain:ManifestPath", "not set: with Chain__RpcUrl, also give the deployment manifest of the contracts on that chain");
+            }
+            if (!Uri.TryCreate(configured, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new LocalSetupException("Chain:RpcUrl", $"'{configured}' is not an absolute http:// or https:// URL");
+            }
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            try
+            {
+                var chainId = await new EthereumRpcClient(http, url).GetChainIdAsync(cancellationToken);
+                Console.WriteLine($"Chain: using Chain__RpcUrl {url} (chain id {chainId}) and the manifest {settings.ChainManifestPath}.");
+            }
+            catch (RpcException ex)
+            {
+                throw new LocalSetupException("Chain:RpcUrl", ex.Message);
+            }
+            return (url, settings.ChainManifestPath);
+        }
+
+        string binary;
+        try
+        {
+            binary = LocalAnvilNode.FindBinary(RepositoryPaths.Contracts);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new LocalSetupException("Chain:RpcUrl", $"not set, and {ex.Message}");
+        }
+        var port = FreePort.OrFree(settings.AnvilPort, "127.0.0.1", "Local:AnvilPort", fallBackToFree: true);
+        var chainDirectory = Path.Combine(settings.DataDirectory, "chain");
+        Console.WriteLine($"Chain: starting anvil on 127.0.0.1:{port} (state in {chainDirectory})…");
+        var node = await LocalAnvilNode.StartAsync(new LocalAnvilOptions
+        {
+            BinaryPath = binary,
+            Port = port,
+            StateFile = Path.Combine(chainDirectory, "state.json"),
+            LogFile = Path.Combine(settings.DataDirectory, "logs", "anvil.log"),
+            OwnSession = true,
+        }, cancellationToken);
+        started.Add("anvil", node);
+        return (node.RpcUrl, await EnsureDeployedAsync(node.RpcUrl, Path.Combine(chainDirectory, "deployment.json"), cancellationToken));
+    }
+
+    /// <summary>Reuses the local chain's contracts when the manifest matches it; deploys them on a new chain.</summary>
+    private static async Task<string> EnsureDeployedAsync(Uri rpcUrl, string manifestPath, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var rpc = new EthereumRpcClient(http, rpcUrl);
+        if (File.Exists(manifestPath))
+        {
+            try
+            {
+                await ContractDeployer.VerifyAsync(rpc, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
+                Console.WriteLine($"Chain: the contracts are deployed (manifest {manifestPath}).");
+                return manifestPath;
+            }
+            catch (Exception ex) when (ex is DeploymentMismatchException or InvalidDataException)
+            {
+                Console.WriteLine($"Chain: {manifestPath} does not match this chain ({ex.Message}); deploying again.");
+            }
+        }
+        var manifest = await ContractDeployer.DeployAsync(rpc, new DeploymentOptions
+        {
+            Owner = AnvilAccounts.Owner,
+            SettlementKey = AnvilAccounts.SettlementKey.Address,
+            StudioSigner = AnvilAccounts.StudioSigner.Address,
+            SponsorSigner = AnvilAccounts.SponsorSigner.Address,
+        }, cancellationToken);
+        await manifest.SaveAsync(manifestPath, cancellationToken);
+        Console.WriteLine($"Chain: deployed the contracts at block {manifest.StartBlock} (manifest {manifestPath}).");
+        return manifestPath;
+    }
+}

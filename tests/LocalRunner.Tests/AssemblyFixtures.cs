@@ -1,0 +1,3 @@
+using Heurist.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
