@@ -165,15 +165,14 @@ public static class LocalRunner
             {
                 throw new LocalSetupException("Chain:RpcUrl", $"'{configured}' is not an absolute http:// or https:// URL");
             }
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             try
             {
-                var chainId = await new EthereumRpcClient(http, url).GetChainIdAsync(cancellationToken);
+                var chainId = (await ChainRpc.Connect(url).Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken)).Value;
                 Console.WriteLine($"Chain: using Chain__RpcUrl {url} (chain id {chainId}) and the manifest {settings.ChainManifestPath}.");
             }
-            catch (RpcException ex)
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex))
             {
-                throw new LocalSetupException("Chain:RpcUrl", ex.Message);
+                throw new LocalSetupException("Chain:RpcUrl", ChainRpc.Describe(url, ex));
             }
             return (url, settings.ChainManifestPath);
         }
@@ -206,13 +205,12 @@ public static class LocalRunner
     /// <summary>Reuses the local chain's contracts when the manifest matches it; deploys them on a new chain.</summary>
     private static async Task<string> EnsureDeployedAsync(Uri rpcUrl, string manifestPath, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var rpc = new EthereumRpcClient(http, rpcUrl);
+        var rpc = ChainRpc.Connect(rpcUrl, TimeSpan.FromSeconds(30));
         if (File.Exists(manifestPath))
         {
             try
             {
-                await ContractDeployer.VerifyAsync(rpc, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
+                await ContractDeployer.VerifyAsync(rpc, rpcUrl, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
                 Console.WriteLine($"Chain: the contracts are deployed (manifest {manifestPath}).");
                 return manifestPath;
             }
@@ -224,9 +222,9 @@ public static class LocalRunner
         var manifest = await ContractDeployer.DeployAsync(rpc, new DeploymentOptions
         {
             Owner = AnvilAccounts.Owner,
-            SettlementKey = AnvilAccounts.SettlementKey.Address,
-            StudioSigner = AnvilAccounts.StudioSigner.Address,
-            SponsorSigner = AnvilAccounts.SponsorSigner.Address,
+            SettlementKey = AnvilAccounts.SettlementKey.GetPublicAddress(),
+            StudioSigner = AnvilAccounts.StudioSigner.GetPublicAddress(),
+            SponsorSigner = AnvilAccounts.SponsorSigner.GetPublicAddress(),
         }, cancellationToken);
         await manifest.SaveAsync(manifestPath, cancellationToken);
         Console.WriteLine($"Chain: deployed the contracts at block {manifest.StartBlock} (manifest {manifestPath}).");
@@ -256,7 +254,7 @@ public static class LocalRunner
         {
             ["ConnectionStrings__Portal"] = connectionString,
             ["Worker__MinerId"] = minerId,
-            ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? AnvilAccounts.Miner.Address.ToString(),
+            ["Worker__RewardAddress"] = settings.WorkerRewardAddress ?? AnvilAccounts.Miner.GetPublicAddress(),
             ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Development",
         };
         if (settings.WorkerModelsPath is null)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Heurist.AppHost;
+using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
@@ -49,7 +50,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
 
         var anvil = await LocalAnvilNode.StartAsync(new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(_root, "Contracts")), Port = FreePort() });
         _started.Add(anvil);
-        var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(_http, anvil.RpcUrl), new DeploymentOptions
+        var manifest = await ContractDeployer.DeployAsync(ChainRpc.Connect(anvil.RpcUrl), new DeploymentOptions
         {
             Owner = AnvilAccounts.Owner,
             SettlementKey = AnvilAccounts.SettlementKey.Address,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Heurist.AppHost;
+using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
@@ -62,7 +63,7 @@ internal static class PortalBenchmark
                 new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(root, "Contracts")), Port = FreePort(), OwnSession = true },
                 cancellationToken);
             started.Push(anvil);
-            var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(http, anvil.RpcUrl), new DeploymentOptions
+            var manifest = await ContractDeployer.DeployAsync(ChainRpc.Connect(anvil.RpcUrl), new DeploymentOptions
             {
                 Owner = AnvilAccounts.Owner,
                 SettlementKey = AnvilAccounts.SettlementKey.Address,
