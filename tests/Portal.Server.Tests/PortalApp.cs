@@ -2,6 +2,7 @@ using Heurist.Portal.Data.Miners;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -36,7 +37,7 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         var miner = new Miner
         {
             Id = id,
-            RewardAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            RewardAddress = AnvilAccounts.Address(1),
             DeviceName = "NVIDIA GeForce RTX 4090",
             DeviceKind = DeviceKind.Cuda,
             MemoryBytes = 24L << 30,

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Nethereum.ABI;
 using Heurist.Contracts.Rewards;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Contracts.Tests.Rewards;
 
@@ -98,7 +99,7 @@ public sealed class MerkleTreeTests
     [Fact]
     public void A_reward_leaf_is_the_double_keccak_of_its_abi_encoding()
     {
-        var account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+        var account = AnvilAccounts.Address(1);
         var leaf = new RewardLeaf(42, account, BigInteger.Pow(10, 18), 5);
         var encoded = new ABIEncode().GetABIEncoded(
             new ABIValue("uint256", new BigInteger(42)), new ABIValue("address", account), new ABIValue("uint256", BigInteger.Pow(10, 18)), new ABIValue("uint256", new BigInteger(5)));

@@ -1,5 +1,6 @@
 using Heurist.AppHost;
 using Heurist.Testing;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests.Features.Studio;
 
@@ -11,7 +12,7 @@ internal static class WorkerProcesses
         {
             ["ConnectionStrings__Portal"] = connectionString,
             ["Worker__MinerId"] = minerId,
-            ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            ["Worker__RewardAddress"] = AnvilAccounts.Address(1),
             ["Worker__ModelsPath"] = modelsFolder,
             ["Worker__Models__0"] = model,
             ["Worker__HeartbeatSeconds"] = "1",
