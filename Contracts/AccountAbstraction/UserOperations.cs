@@ -29,16 +29,6 @@ public static class UserOperations
         return packed;
     }
 
-    /// <summary>Reads back the two numbers of <see cref="PackUInt128Pair"/>.</summary>
-    public static (BigInteger High, BigInteger Low) UnpackUInt128Pair(ReadOnlySpan<byte> packed)
-    {
-        if (packed.Length != 32)
-        {
-            throw new ArgumentException("A packed pair is 32 bytes.", nameof(packed));
-        }
-        return (new BigInteger(packed[..16], isUnsigned: true, isBigEndian: true), new BigInteger(packed[16..], isUnsigned: true, isBigEndian: true));
-    }
-
     /// <summary>initCode that makes the EntryPoint deploy the owner's SimpleAccount: factory address ‖ createAccount(owner, salt).</summary>
     public static byte[] InitCode(string factory, string owner, BigInteger salt)
         => [.. factory.HexToByteArray(), .. new CreateAccountFunction { Owner = owner, Salt = salt }.GetCallData()];
