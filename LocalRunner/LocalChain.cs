@@ -11,7 +11,7 @@ namespace Heurist.LocalRunner;
 internal static class LocalChain
 {
     /// <summary>The local worker's reward address when Worker:RewardAddress is not set: anvil's second dev account.</summary>
-    public static string DefaultRewardAddress => AnvilAccounts.Miner.Address.ToString();
+    public static string DefaultRewardAddress => AnvilAccounts.Miner.GetPublicAddress();
 
     /// <summary>The chain's RPC URL and the path of the deployment manifest of our contracts on it. A node it starts is added to <paramref name="started"/>.</summary>
     public static async Task<(Uri RpcUrl, string ManifestPath)> StartAsync(LocalSettings settings, StartedParts started, CancellationToken cancellationToken)
@@ -26,15 +26,14 @@ internal static class LocalChain
             {
                 throw new LocalSetupException("Chain:RpcUrl", $"'{configured}' is not an absolute http:// or https:// URL");
             }
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             try
             {
-                var chainId = await new EthereumRpcClient(http, url).GetChainIdAsync(cancellationToken);
+                var chainId = (await ChainRpc.Connect(url).Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken)).Value;
                 Console.WriteLine($"Chain: using Chain__RpcUrl {url} (chain id {chainId}) and the manifest {settings.ChainManifestPath}.");
             }
-            catch (RpcException ex)
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex))
             {
-                throw new LocalSetupException("Chain:RpcUrl", ex.Message);
+                throw new LocalSetupException("Chain:RpcUrl", ChainRpc.Describe(url, ex));
             }
             return (url, settings.ChainManifestPath);
         }
@@ -66,13 +65,12 @@ internal static class LocalChain
     /// <summary>Reuses the local chain's contracts when the manifest matches it; deploys them on a new chain.</summary>
     private static async Task<string> EnsureDeployedAsync(Uri rpcUrl, string manifestPath, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var rpc = new EthereumRpcClient(http, rpcUrl);
+        var rpc = ChainRpc.Connect(rpcUrl, TimeSpan.FromSeconds(30));
         if (File.Exists(manifestPath))
         {
             try
             {
-                await ContractDeployer.VerifyAsync(rpc, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
+                await ContractDeployer.VerifyAsync(rpc, rpcUrl, await DeploymentManifest.LoadAsync(manifestPath, cancellationToken), cancellationToken);
                 Console.WriteLine($"Chain: the contracts are deployed (manifest {manifestPath}).");
                 return manifestPath;
             }
@@ -84,9 +82,9 @@ internal static class LocalChain
         var manifest = await ContractDeployer.DeployAsync(rpc, new DeploymentOptions
         {
             Owner = AnvilAccounts.Owner,
-            SettlementKey = AnvilAccounts.SettlementKey.Address,
-            StudioSigner = AnvilAccounts.StudioSigner.Address,
-            SponsorSigner = AnvilAccounts.SponsorSigner.Address,
+            SettlementKey = AnvilAccounts.SettlementKey.GetPublicAddress(),
+            StudioSigner = AnvilAccounts.StudioSigner.GetPublicAddress(),
+            SponsorSigner = AnvilAccounts.SponsorSigner.GetPublicAddress(),
         }, cancellationToken);
         await manifest.SaveAsync(manifestPath, cancellationToken);
         Console.WriteLine($"Chain: deployed the contracts at block {manifest.StartBlock} (manifest {manifestPath}).");

@@ -1,7 +1,10 @@
 using System.Numerics;
-using Heurist.Contracts.Abi;
 using Heurist.Contracts.Bindings;
 using Heurist.Contracts.Crypto;
+using Nethereum.ABI;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Signer;
+using Nethereum.Util;
 
 namespace Heurist.Contracts.AccountAbstraction;
 
@@ -18,33 +21,41 @@ public static class PaymasterSponsorship
     public const int PaymasterAndDataLength = 20 + 16 + 16 + 6 + 6 + 65;
 
     /// <summary>The hash HeuristPaymaster.getHash computes: everything the sponsor vouches for.</summary>
-    public static byte[] Hash(PackedUserOperation operation, ulong chainId, EthereumAddress paymaster, ulong validUntil, ulong validAfter)
+    public static byte[] Hash(PackedUserOperation operation, ulong chainId, string paymaster, ulong validUntil, ulong validAfter)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var encoded = AbiEncoder.Encode(
-            [AbiType.Address, AbiType.UInt256, AbiType.FixedBytes(32), AbiType.FixedBytes(32), AbiType.FixedBytes(32), AbiType.UInt256, AbiType.FixedBytes(32), AbiType.UInt256, AbiType.Address, AbiType.UInt(48), AbiType.UInt(48)],
-            [operation.Sender, operation.Nonce, Keccak256.Hash(operation.InitCode), Keccak256.Hash(operation.CallData), operation.AccountGasLimits,
-             operation.PreVerificationGas, operation.GasFees, (BigInteger)chainId, paymaster, (BigInteger)validUntil, (BigInteger)validAfter]);
-        return Keccak256.Hash(encoded);
+        var keccak = Sha3Keccack.Current;
+        var encoded = new ABIEncode().GetABIEncoded(
+            new ABIValue("address", operation.Sender),
+            new ABIValue("uint256", operation.Nonce),
+            new ABIValue("bytes32", keccak.CalculateHash(operation.InitCode)),
+            new ABIValue("bytes32", keccak.CalculateHash(operation.CallData)),
+            new ABIValue("bytes32", operation.AccountGasLimits),
+            new ABIValue("uint256", operation.PreVerificationGas),
+            new ABIValue("bytes32", operation.GasFees),
+            new ABIValue("uint256", chainId),
+            new ABIValue("address", paymaster),
+            new ABIValue("uint48", validUntil),
+            new ABIValue("uint48", validAfter));
+        return keccak.CalculateHash(encoded);
     }
 
     /// <summary>The operation with paymasterAndData filled in and signed by <paramref name="sponsor"/>. Its own signature still has to be made after this.</summary>
-    public static PackedUserOperation Sponsor(PackedUserOperation operation, EthereumKey sponsor, ulong chainId, EthereumAddress paymaster, SponsorshipTerms terms)
+    public static PackedUserOperation Sponsor(PackedUserOperation operation, EthECKey sponsor, ulong chainId, string paymaster, SponsorshipTerms terms)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(sponsor);
         ArgumentNullException.ThrowIfNull(terms);
-        var signature = sponsor.Sign(Eip191.HashMessage(Hash(operation, chainId, paymaster, terms.ValidUntil, terms.ValidAfter)));
-        return operation with { PaymasterAndData = Encode(paymaster, terms, signature.ToBytes()) };
+        var digest = new EthereumMessageSigner().HashPrefixedMessage(Hash(operation, chainId, paymaster, terms.ValidUntil, terms.ValidAfter));
+        return operation with { PaymasterAndData = Encode(paymaster, terms, Signatures.Sign(sponsor, digest)) };
     }
 
     /// <summary>Lays out paymasterAndData.</summary>
-    public static byte[] Encode(EthereumAddress paymaster, SponsorshipTerms terms, byte[] signature)
+    public static byte[] Encode(string paymaster, SponsorshipTerms terms, byte[] signature)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(signature);
         var data = new byte[20 + 16 + 16 + 6 + 6 + signature.Length];
-        paymaster.Bytes.CopyTo(data);
+        paymaster.HexToByteArray().CopyTo(data, 0);
         UserOperations.PackUInt128Pair(terms.VerificationGasLimit, terms.PostOpGasLimit).CopyTo(data, 20);
         WriteUInt48(terms.ValidUntil, data.AsSpan(52, 6));
         WriteUInt48(terms.ValidAfter, data.AsSpan(58, 6));

@@ -1,10 +1,15 @@
 using System.Numerics;
 using System.Text;
 using Heurist.Contracts.Bindings;
+using Heurist.Contracts.Bindings.ImaginariesNft;
 using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.Imaginaries;
-using Heurist.Contracts.Rpc;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
 
 namespace Heurist.Contracts.AccountAbstraction;
 
@@ -44,76 +49,73 @@ public sealed record SponsoredMintGas
 /// <remarks>
 /// The order matters: <see cref="PrepareAsync"/> builds the operation and has the sponsor sign it (the sponsor's hash
 /// covers everything but paymasterAndData and the signature); the wallet then signs <see cref="Hash"/> (it covers
-/// paymasterAndData too) with eth_signTypedData_v4 of <see cref="TypedData"/>; <see cref="SubmitAsync"/> sends it.
+/// paymasterAndData too) with eth_signTypedData_v4 of <see cref="TypedDataJson"/>; <see cref="SubmitAsync"/> sends it.
 /// </remarks>
 public sealed class SponsoredMint
 {
     /// <summary>The salt of every creator's account: one SimpleAccount per wallet.</summary>
     public static readonly BigInteger AccountSalt = BigInteger.Zero;
 
-    private readonly EthereumRpcClient _rpc;
+    private readonly IWeb3 _web3;
     private readonly EntryPointContract _entryPoint;
     private readonly SimpleAccountFactoryContract _factory;
 
-    public SponsoredMint(EthereumRpcClient rpc, ulong chainId, EthereumAddress entryPoint, EthereumAddress accountFactory, EthereumAddress nft, EthereumAddress paymaster)
+    public SponsoredMint(IWeb3 web3, ulong chainId, string entryPoint, string accountFactory, string nft, string paymaster)
     {
-        ArgumentNullException.ThrowIfNull(rpc);
-        _rpc = rpc;
+        ArgumentNullException.ThrowIfNull(web3);
+        _web3 = web3;
         ChainId = chainId;
-        _entryPoint = new EntryPointContract(rpc, entryPoint);
-        _factory = new SimpleAccountFactoryContract(rpc, accountFactory);
+        _entryPoint = new EntryPointContract(web3, entryPoint);
+        _factory = new SimpleAccountFactoryContract(web3, accountFactory);
         Nft = nft;
         Paymaster = paymaster;
     }
 
     /// <summary>The contracts of a deployment.</summary>
-    public static SponsoredMint ForDeployment(EthereumRpcClient rpc, DeploymentManifest manifest)
+    public static SponsoredMint ForDeployment(IWeb3 web3, DeploymentManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var contracts = manifest.Contracts;
-        return new SponsoredMint(rpc, manifest.ChainId,
-            EthereumAddress.Parse(contracts.EntryPoint), EthereumAddress.Parse(contracts.SimpleAccountFactory),
-            EthereumAddress.Parse(contracts.ImaginariesNft), EthereumAddress.Parse(contracts.HeuristPaymaster));
+        return new SponsoredMint(web3, manifest.ChainId, contracts.EntryPoint, contracts.SimpleAccountFactory, contracts.ImaginariesNft, contracts.HeuristPaymaster);
     }
 
     public ulong ChainId { get; }
 
-    public EthereumAddress EntryPoint => _entryPoint.Address;
+    public string EntryPoint => _entryPoint.Address;
 
-    public EthereumAddress Nft { get; }
+    public string Nft { get; }
 
-    public EthereumAddress Paymaster { get; }
+    public string Paymaster { get; }
 
     public SponsoredMintGas Gas { get; init; } = new();
 
     /// <summary>The SimpleAccount of <paramref name="wallet"/>; it has no code until its first operation.</summary>
-    public Task<EthereumAddress> AccountAsync(EthereumAddress wallet, CancellationToken cancellationToken = default)
-        => _factory.GetAddressAsync(wallet, AccountSalt, BlockTag.Latest, cancellationToken);
+    public Task<string> AccountAsync(string wallet) => _factory.GetAddressAsync(wallet, AccountSalt);
 
     /// <summary>
     /// The unsponsored, unsigned operation from <paramref name="wallet"/>'s account that runs <paramref name="callData"/>:
     /// with the init code while the account has no code, the EntryPoint's next nonce, and the chain's current fees.
     /// </summary>
-    public async Task<PackedUserOperation> BuildAsync(EthereumAddress wallet, byte[] callData, BigInteger callGasLimit, CancellationToken cancellationToken = default)
+    public async Task<PackedUserOperation> BuildAsync(string wallet, byte[] callData, BigInteger callGasLimit)
     {
         ArgumentNullException.ThrowIfNull(callData);
-        var account = await AccountAsync(wallet, cancellationToken).ConfigureAwait(false);
-        var deployed = (await _rpc.GetCodeAsync(account, BlockTag.Latest, cancellationToken).ConfigureAwait(false)).Length > 0;
-        var nonce = await _entryPoint.GetNonceAsync(account, BigInteger.Zero, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-        var priorityFee = await _rpc.MaxPriorityFeePerGasAsync(cancellationToken).ConfigureAwait(false);
-        var latest = await _rpc.GetBlockAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+        var account = await AccountAsync(wallet).ConfigureAwait(false);
+        var deployed = (await _web3.Eth.GetCode.SendRequestAsync(account).ConfigureAwait(false)) is { Length: > 2 };
+        var nonce = await _entryPoint.GetNonceAsync(account, BigInteger.Zero).ConfigureAwait(false);
+        var priorityFee = (await new EthMaxPriorityFeePerGas(_web3.Client).SendRequestAsync().ConfigureAwait(false)).Value;
+        var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false);
         // As for the bundler's own transactions: twice the base fee keeps the operation valid through rising base fees.
-        var maxFee = latest?.BaseFeePerGas is { } baseFee ? 2 * baseFee + priorityFee : await _rpc.GasPriceAsync(cancellationToken).ConfigureAwait(false);
-        return new PackedUserOperation(
-            account,
-            nonce,
-            deployed ? [] : UserOperations.InitCode(_factory.Address, wallet, AccountSalt),
-            callData,
-            UserOperations.PackUInt128Pair(deployed ? Gas.VerificationGasLimit : Gas.FirstVerificationGasLimit, callGasLimit),
-            Gas.PreVerificationGas,
-            UserOperations.PackUInt128Pair(priorityFee, BigInteger.Max(maxFee, priorityFee)),
-            [],
-            []);
+        var maxFee = latest?.BaseFeePerGas is { } baseFee ? 2 * baseFee.Value + priorityFee : (await _web3.Eth.GasPrice.SendRequestAsync().ConfigureAwait(false)).Value;
+        return new PackedUserOperation
+        {
+            Sender = account,
+            Nonce = nonce,
+            InitCode = deployed ? [] : UserOperations.InitCode(_factory.Address, wallet, AccountSalt),
+            CallData = callData,
+            AccountGasLimits = UserOperations.PackUInt128Pair(deployed ? Gas.VerificationGasLimit : Gas.FirstVerificationGasLimit, callGasLimit),
+            PreVerificationGas = Gas.PreVerificationGas,
+            GasFees = UserOperations.PackUInt128Pair(priorityFee, BigInteger.Max(maxFee, priorityFee)),
+        };
     }
 
     /// <summary>
@@ -122,39 +124,45 @@ public sealed class SponsoredMint
     /// (unix seconds). It still needs the wallet's signature over <see cref="Hash"/>.
     /// </summary>
     public async Task<PackedUserOperation> PrepareAsync(
-        MintAuthorization authorization, byte[] studioSignature, EthereumKey sponsor, ulong validUntil, ulong validAfter = 0, CancellationToken cancellationToken = default)
+        MintAuthorization authorization, byte[] studioSignature, EthECKey sponsor, ulong validUntil, ulong validAfter = 0)
     {
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentNullException.ThrowIfNull(studioSignature);
-        var mint = ImaginariesNftContract.EncodeMint(
-            authorization.To, authorization.ImageHash, authorization.ModelId, authorization.Uri, authorization.Deadline, studioSignature);
-        var operation = await BuildAsync(authorization.To, UserOperations.Execute(Nft, BigInteger.Zero, mint), Gas.CallGasLimit(authorization.Uri), cancellationToken).ConfigureAwait(false);
+        var mint = new MintFunction
+        {
+            To = authorization.To,
+            ImageHash = authorization.ImageHash,
+            ModelId = authorization.ModelId,
+            Uri = authorization.Uri,
+            Deadline = authorization.Deadline,
+            Signature = studioSignature,
+        }.GetCallData();
+        var operation = await BuildAsync(authorization.To, UserOperations.Execute(Nft, BigInteger.Zero, mint), Gas.CallGasLimit(authorization.Uri)).ConfigureAwait(false);
         return Sponsor(operation, sponsor, validUntil, validAfter);
     }
 
     /// <summary>Fills in paymasterAndData with the sponsor's signature for the window; call before the wallet signs.</summary>
-    public PackedUserOperation Sponsor(PackedUserOperation operation, EthereumKey sponsor, ulong validUntil, ulong validAfter = 0)
+    public PackedUserOperation Sponsor(PackedUserOperation operation, EthECKey sponsor, ulong validUntil, ulong validAfter = 0)
         => PaymasterSponsorship.Sponsor(operation, sponsor, ChainId, Paymaster,
             new SponsorshipTerms(Gas.PaymasterVerificationGasLimit, BigInteger.Zero, validUntil, validAfter));
 
-    /// <summary>The userOpHash the wallet signs: the digest of <see cref="TypedData"/>.</summary>
+    /// <summary>The userOpHash the wallet signs: the digest of <see cref="TypedDataJson"/>.</summary>
     public byte[] Hash(PackedUserOperation operation) => UserOperations.Hash(operation, EntryPoint, ChainId);
 
     /// <summary>What the wallet is asked to sign with eth_signTypedData_v4.</summary>
-    public TypedData TypedData(PackedUserOperation operation) => UserOperations.ToTypedData(operation, EntryPoint, ChainId);
+    public string TypedDataJson(PackedUserOperation operation) => UserOperations.ToTypedDataJson(operation, EntryPoint, ChainId);
 
-    /// <summary>The operation signed with a key held here (tests and tools); in the portal the wallet signs <see cref="TypedData"/>.</summary>
-    public PackedUserOperation SignAsOwner(PackedUserOperation operation, EthereumKey owner)
+    /// <summary>The operation signed with a key held here (tests and tools); in the portal the wallet signs <see cref="TypedDataJson"/>.</summary>
+    public PackedUserOperation SignAsOwner(PackedUserOperation operation, EthECKey owner)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(owner);
-        return operation with { Signature = owner.Sign(Hash(operation)).ToBytes() };
+        return operation with { Signature = Signatures.Sign(owner, Hash(operation)) };
     }
 
     /// <summary>Submits the signed operation alone in a bundle, paying the refund to the bundler; a refused operation throws <see cref="ContractRevertedException"/> (FailedOp).</summary>
-    public Task<TransactionReceipt> SubmitAsync(TransactionSender bundler, PackedUserOperation operation, CancellationToken cancellationToken = default)
+    public Task<TransactionReceipt> SubmitAsync(IWeb3 bundler, PackedUserOperation operation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundler);
-        return _entryPoint.HandleOpsAsync(bundler, [operation], bundler.Address, cancellationToken);
+        return _entryPoint.HandleOpsAsync(bundler, [operation], bundler.TransactionManager.Account.Address, cancellationToken);
     }
 }

@@ -1,6 +1,11 @@
 using System.Numerics;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Bindings.SimpleAccount;
+using Heurist.Contracts.Bindings.SimpleAccountFactory;
+using Nethereum.ABI.EIP712;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
 
 namespace Heurist.Contracts.AccountAbstraction;
 
@@ -24,54 +29,35 @@ public static class UserOperations
         return packed;
     }
 
-    /// <summary>Reads back the two numbers of <see cref="PackUInt128Pair"/>.</summary>
-    public static (BigInteger High, BigInteger Low) UnpackUInt128Pair(ReadOnlySpan<byte> packed)
-    {
-        if (packed.Length != 32)
-        {
-            throw new ArgumentException("A packed pair is 32 bytes.", nameof(packed));
-        }
-        return (new BigInteger(packed[..16], isUnsigned: true, isBigEndian: true), new BigInteger(packed[16..], isUnsigned: true, isBigEndian: true));
-    }
-
     /// <summary>initCode that makes the EntryPoint deploy the owner's SimpleAccount: factory address ‖ createAccount(owner, salt).</summary>
-    public static byte[] InitCode(EthereumAddress factory, EthereumAddress owner, BigInteger salt)
-        => [.. factory.Bytes, .. SimpleAccountFactoryContract.EncodeCreateAccount(owner, salt)];
+    public static byte[] InitCode(string factory, string owner, BigInteger salt)
+        => [.. factory.HexToByteArray(), .. new CreateAccountFunction { Owner = owner, Salt = salt }.GetCallData()];
 
     /// <summary>The callData of a SimpleAccount executing one call: execute(target, value, data).</summary>
-    public static byte[] Execute(EthereumAddress target, BigInteger value, byte[] data)
-        => SimpleAccountContract.EncodeExecute(target, value, data);
+    public static byte[] Execute(string target, BigInteger value, byte[] data)
+        => new ExecuteFunction { Target = target, Value = value, Data = data }.GetCallData();
 
     /// <summary>The typed data a wallet signs with eth_signTypedData_v4; its digest is the EntryPoint's getUserOpHash.</summary>
-    public static TypedData ToTypedData(PackedUserOperation operation, EthereumAddress entryPoint, ulong chainId)
+    public static TypedData<Domain> ToTypedData(PackedUserOperation operation, string entryPoint, ulong chainId)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        return new TypedDataBuilder(new Eip712Domain { Name = DomainName, Version = DomainVersion, ChainId = chainId, VerifyingContract = entryPoint })
-            .Type("PackedUserOperation",
-                ("sender", "address"),
-                ("nonce", "uint256"),
-                ("initCode", "bytes"),
-                ("callData", "bytes"),
-                ("accountGasLimits", "bytes32"),
-                ("preVerificationGas", "uint256"),
-                ("gasFees", "bytes32"),
-                ("paymasterAndData", "bytes"))
-            .Build("PackedUserOperation", new Dictionary<string, object?>
-            {
-                ["sender"] = operation.Sender,
-                ["nonce"] = operation.Nonce,
-                ["initCode"] = operation.InitCode,
-                ["callData"] = operation.CallData,
-                ["accountGasLimits"] = operation.AccountGasLimits,
-                ["preVerificationGas"] = operation.PreVerificationGas,
-                ["gasFees"] = operation.GasFees,
-                ["paymasterAndData"] = operation.PaymasterAndData,
-            });
+        var typedData = new TypedData<Domain>
+        {
+            Domain = new Domain { Name = DomainName, Version = DomainVersion, ChainId = chainId, VerifyingContract = entryPoint },
+            Types = MemberDescriptionFactory.GetTypesMemberDescription(typeof(Domain), typeof(SignedFields)),
+            PrimaryType = "PackedUserOperation",
+        };
+        typedData.SetMessage(new SignedFields(operation));
+        return typedData;
     }
 
+    /// <summary>The JSON a wallet signs with eth_signTypedData_v4.</summary>
+    public static string ToTypedDataJson(PackedUserOperation operation, string entryPoint, ulong chainId)
+        => ToTypedData(operation, entryPoint, chainId).ToJson();
+
     /// <summary>The userOpHash: what the account's owner signs (SimpleAccount recovers it as a raw hash).</summary>
-    public static byte[] Hash(PackedUserOperation operation, EthereumAddress entryPoint, ulong chainId)
-        => ToTypedData(operation, entryPoint, chainId).Hash();
+    public static byte[] Hash(PackedUserOperation operation, string entryPoint, ulong chainId)
+        => Eip712TypedDataEncoder.Current.EncodeAndHashTypedData(ToTypedData(operation, entryPoint, chainId));
 
     private static void Write128(BigInteger value, Span<byte> destination, string name)
     {
@@ -80,5 +66,34 @@ public static class UserOperations
             throw new ArgumentOutOfRangeException(name, value, "A packed gas field holds an unsigned 128-bit number.");
         }
         value.TryWriteBytes(destination[(16 - value.GetByteCount(isUnsigned: true))..], out _, isUnsigned: true, isBigEndian: true);
+    }
+
+    /// <summary>The EntryPoint's EIP-712 PackedUserOperation: the ABI struct without its signature.</summary>
+    [Struct("PackedUserOperation")]
+    private sealed class SignedFields(PackedUserOperation operation)
+    {
+        [Parameter("address", "sender", 1)]
+        public string Sender { get; } = operation.Sender;
+
+        [Parameter("uint256", "nonce", 2)]
+        public BigInteger Nonce { get; } = operation.Nonce;
+
+        [Parameter("bytes", "initCode", 3)]
+        public byte[] InitCode { get; } = operation.InitCode;
+
+        [Parameter("bytes", "callData", 4)]
+        public byte[] CallData { get; } = operation.CallData;
+
+        [Parameter("bytes32", "accountGasLimits", 5)]
+        public byte[] AccountGasLimits { get; } = operation.AccountGasLimits;
+
+        [Parameter("uint256", "preVerificationGas", 6)]
+        public BigInteger PreVerificationGas { get; } = operation.PreVerificationGas;
+
+        [Parameter("bytes32", "gasFees", 7)]
+        public byte[] GasFees { get; } = operation.GasFees;
+
+        [Parameter("bytes", "paymasterAndData", 8)]
+        public byte[] PaymasterAndData { get; } = operation.PaymasterAndData;
     }
 }

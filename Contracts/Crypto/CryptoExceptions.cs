@@ -1,19 +1,13 @@
 namespace Heurist.Contracts.Crypto;
 
-/// <summary>A text is not a valid Ethereum address; the message says what is wrong with it.</summary>
-public sealed class InvalidAddressException : FormatException
-{
-    public InvalidAddressException(string message) : base(message) { }
-}
-
-/// <summary>A signature is malformed, out of range, not in canonical low-s form, or recovers no public key.</summary>
+/// <summary>A signature from outside is malformed, out of range, not in canonical low-s form, or recovers no public key.</summary>
 public sealed class InvalidSignatureException : FormatException
 {
-    public InvalidSignatureException(string message) : base(message) { }
+    public InvalidSignatureException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
-/// <summary>Bytes or hex that are not a valid secp256k1 private key. The message never contains the key.</summary>
-public sealed class InvalidPrivateKeyException : ArgumentException
+/// <summary>Typed data that cannot be hashed: not the JSON of eth_signTypedData_v4, an unknown or refused type, or a value that does not fit its type.</summary>
+public sealed class TypedDataException : FormatException
 {
-    public InvalidPrivateKeyException(string message) : base(message) { }
+    public TypedDataException(string message, Exception? inner = null) : base(message, inner) { }
 }

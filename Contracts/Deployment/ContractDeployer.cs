@@ -1,7 +1,9 @@
 using System.Numerics;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Rpc;
+using Nethereum.Signer;
+using Nethereum.Util;
+using Nethereum.Web3;
 
 namespace Heurist.Contracts.Deployment;
 
@@ -9,13 +11,13 @@ namespace Heurist.Contracts.Deployment;
 public sealed record DeploymentOptions
 {
     /// <summary>Deploys everything, owns every contract, and receives the 500M non-mining HEU as treasury.</summary>
-    public required EthereumKey Owner { get; init; }
+    public required EthECKey Owner { get; init; }
 
-    public required EthereumAddress SettlementKey { get; init; }
+    public required string SettlementKey { get; init; }
 
-    public required EthereumAddress StudioSigner { get; init; }
+    public required string StudioSigner { get; init; }
 
-    public required EthereumAddress SponsorSigner { get; init; }
+    public required string SponsorSigner { get; init; }
 
     /// <summary>Length of a staking epoch; a bribe change takes effect from the next one.</summary>
     public ulong EpochLengthSeconds { get; init; } = 24 * 60 * 60;
@@ -30,22 +32,23 @@ public sealed record DeploymentOptions
 /// </summary>
 public static class ContractDeployer
 {
-    public static async Task<DeploymentManifest> DeployAsync(EthereumRpcClient rpc, DeploymentOptions options, CancellationToken cancellationToken = default)
+    public static async Task<DeploymentManifest> DeployAsync(IWeb3 web3, DeploymentOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(rpc);
+        ArgumentNullException.ThrowIfNull(web3);
         ArgumentNullException.ThrowIfNull(options);
-        var chainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-        var owner = new TransactionSender(rpc, options.Owner);
-        var startBlock = await rpc.GetBlockNumberAsync(cancellationToken).ConfigureAwait(false) + 1;
+        var chainId = (ulong)(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
+        var owner = web3.As(options.Owner, chainId);
+        var ownerAddress = options.Owner.GetPublicAddress();
+        var startBlock = (ulong)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value + 1;
 
-        var entryPoint = await EntryPointContract.DeployAsync(rpc, owner, cancellationToken).ConfigureAwait(false);
-        var factory = await SimpleAccountFactoryContract.DeployAsync(rpc, owner, entryPoint.Address, cancellationToken).ConfigureAwait(false);
-        var heu = await HeuristTokenContract.DeployAsync(rpc, owner, owner.Address, owner.Address, cancellationToken).ConfigureAwait(false);
-        var esHeu = await EscrowedHeuristContract.DeployAsync(rpc, owner, heu.Address, owner.Address, cancellationToken).ConfigureAwait(false);
-        var staking = await MinerStakingContract.DeployAsync(rpc, owner, heu.Address, esHeu.Address, options.EpochLengthSeconds, cancellationToken).ConfigureAwait(false);
-        var distributor = await RewardsDistributorContract.DeployAsync(rpc, owner, heu.Address, esHeu.Address, options.SettlementKey, owner.Address, cancellationToken).ConfigureAwait(false);
-        var nft = await ImaginariesNftContract.DeployAsync(rpc, owner, options.StudioSigner, owner.Address, cancellationToken).ConfigureAwait(false);
-        var paymaster = await HeuristPaymasterContract.DeployAsync(rpc, owner, entryPoint.Address, nft.Address, options.SponsorSigner, owner.Address, cancellationToken).ConfigureAwait(false);
+        var entryPoint = await EntryPointContract.DeployAsync(owner, cancellationToken).ConfigureAwait(false);
+        var factory = await SimpleAccountFactoryContract.DeployAsync(owner, entryPoint.Address, cancellationToken).ConfigureAwait(false);
+        var heu = await HeuristTokenContract.DeployAsync(owner, ownerAddress, ownerAddress, cancellationToken).ConfigureAwait(false);
+        var esHeu = await EscrowedHeuristContract.DeployAsync(owner, heu.Address, ownerAddress, cancellationToken).ConfigureAwait(false);
+        var staking = await MinerStakingContract.DeployAsync(owner, heu.Address, esHeu.Address, options.EpochLengthSeconds, cancellationToken).ConfigureAwait(false);
+        var distributor = await RewardsDistributorContract.DeployAsync(owner, heu.Address, esHeu.Address, options.SettlementKey, ownerAddress, cancellationToken).ConfigureAwait(false);
+        var nft = await ImaginariesNftContract.DeployAsync(owner, options.StudioSigner, ownerAddress, cancellationToken).ConfigureAwait(false);
+        var paymaster = await HeuristPaymasterContract.DeployAsync(owner, entryPoint.Address, nft.Address, options.SponsorSigner, ownerAddress, cancellationToken).ConfigureAwait(false);
 
         // Only the distributor mints HEU; only the protocol contracts move esHEU.
         await heu.SetMinterAsync(owner, distributor.Address, cancellationToken).ConfigureAwait(false);
@@ -63,50 +66,63 @@ public static class ContractDeployer
             DeployedAt = DateTimeOffset.UtcNow,
             Contracts = new DeployedContracts
             {
-                EntryPoint = entryPoint.Address.ToString(),
-                SimpleAccountFactory = factory.Address.ToString(),
-                HeuristToken = heu.Address.ToString(),
-                EscrowedHeurist = esHeu.Address.ToString(),
-                MinerStaking = staking.Address.ToString(),
-                RewardsDistributor = distributor.Address.ToString(),
-                ImaginariesNft = nft.Address.ToString(),
-                HeuristPaymaster = paymaster.Address.ToString(),
+                EntryPoint = entryPoint.Address,
+                SimpleAccountFactory = factory.Address,
+                HeuristToken = heu.Address,
+                EscrowedHeurist = esHeu.Address,
+                MinerStaking = staking.Address,
+                RewardsDistributor = distributor.Address,
+                ImaginariesNft = nft.Address,
+                HeuristPaymaster = paymaster.Address,
             },
             Roles = new DeploymentRoles
             {
-                Owner = owner.Address.ToString(),
-                SettlementKey = options.SettlementKey.ToString(),
-                StudioSigner = options.StudioSigner.ToString(),
-                SponsorSigner = options.SponsorSigner.ToString(),
+                Owner = ownerAddress,
+                SettlementKey = AddressUtil.Current.ConvertToChecksumAddress(options.SettlementKey),
+                StudioSigner = AddressUtil.Current.ConvertToChecksumAddress(options.StudioSigner),
+                SponsorSigner = AddressUtil.Current.ConvertToChecksumAddress(options.SponsorSigner),
             },
         };
     }
 
     /// <summary>
-    /// Checks a manifest against the chain at <paramref name="rpc"/>: same chain id, and code at every address.
+    /// Checks a manifest against the chain at <paramref name="endpoint"/>: same chain id, and code at every address.
     /// Throws <see cref="DeploymentMismatchException"/> saying what differs.
     /// </summary>
-    public static async Task VerifyAsync(EthereumRpcClient rpc, DeploymentManifest manifest, CancellationToken cancellationToken = default)
+    public static async Task VerifyAsync(IWeb3 web3, Uri endpoint, DeploymentManifest manifest, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(rpc);
+        ArgumentNullException.ThrowIfNull(web3);
         ArgumentNullException.ThrowIfNull(manifest);
-        var chainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        var chainId = (await web3.Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).Value;
         if (chainId != manifest.ChainId)
         {
-            throw new DeploymentMismatchException($"the manifest is for chain {manifest.ChainId}, but {rpc.Endpoint} serves chain {chainId}");
+            throw new DeploymentMismatchException($"the manifest is for chain {manifest.ChainId}, but {endpoint} serves chain {chainId}");
         }
-        foreach (var (name, text) in manifest.Contracts.All())
+        foreach (var (name, address) in manifest.Contracts.All())
         {
-            if (!EthereumAddress.TryParse(text, out var address))
+            if (!IsValidAddress(address))
             {
-                throw new DeploymentMismatchException($"{name} has no valid address ('{text}')");
+                throw new DeploymentMismatchException($"{name} has no valid address ('{address}')");
             }
-            var code = await rpc.GetCodeAsync(address, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
-            if (code.Length == 0)
+            var code = await web3.Eth.GetCode.SendRequestAsync(address).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (code is null or { Length: <= 2 })
             {
                 throw new DeploymentMismatchException($"{name} at {address} has no code on chain {chainId}");
             }
         }
+    }
+
+    // A manifest is edited by hand at times: mixed-case hex must carry a valid EIP-55 checksum, as a typo is likely otherwise.
+    private static bool IsValidAddress(string address)
+    {
+        var addresses = AddressUtil.Current;
+        if (!addresses.IsValidEthereumAddressHexFormat(address))
+        {
+            return false;
+        }
+        var digits = address[2..];
+        var mixedCase = digits.Any(char.IsAsciiLetterLower) && digits.Any(char.IsAsciiLetterUpper);
+        return !mixedCase || addresses.IsChecksumAddress(address);
     }
 }
 

@@ -1,4 +1,4 @@
-using Heurist.Contracts.Crypto;
+using Nethereum.Signer;
 
 namespace Heurist.Contracts.LocalChain;
 
@@ -25,20 +25,23 @@ public static class AnvilAccounts
     public static int Count => PrivateKeys.Length;
 
     /// <summary>The key of dev account <paramref name="index"/> (0 to 9).</summary>
-    public static EthereumKey Key(int index) => EthereumKey.FromHex(PrivateKeys[index]);
+    public static EthECKey Key(int index) => new(PrivateKeys[index]);
+
+    /// <summary>The EIP-55 address of dev account <paramref name="index"/> (0 to 9).</summary>
+    public static string Address(int index) => Key(index).GetPublicAddress();
 
     /// <summary>Deploys and owns the contracts, and holds the treasury HEU.</summary>
-    public static EthereumKey Owner => Key(0);
+    public static EthECKey Owner => Key(0);
 
     /// <summary>Receives the demo worker's rewards.</summary>
-    public static EthereumKey Miner => Key(1);
+    public static EthECKey Miner => Key(1);
 
-    public static EthereumKey SettlementKey => Key(2);
+    public static EthECKey SettlementKey => Key(2);
 
-    public static EthereumKey StudioSigner => Key(3);
+    public static EthECKey StudioSigner => Key(3);
 
-    public static EthereumKey SponsorSigner => Key(4);
+    public static EthECKey SponsorSigner => Key(4);
 
     /// <summary>Submits sponsored user operations to the EntryPoint.</summary>
-    public static EthereumKey Bundler => Key(5);
+    public static EthECKey Bundler => Key(5);
 }

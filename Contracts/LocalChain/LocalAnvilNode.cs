@@ -123,8 +123,7 @@ public sealed class LocalAnvilNode : IAsyncDisposable
 
         var rpcUrl = new Uri($"http://{options.Host}:{options.Port}/");
         var node = new LocalAnvilNode(process, rpcUrl, log);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var rpc = new EthereumRpcClient(http, rpcUrl);
+        var rpc = ChainRpc.Connect(rpcUrl, TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow + options.StartTimeout;
         while (true)
         {
@@ -140,16 +139,16 @@ public sealed class LocalAnvilNode : IAsyncDisposable
             }
             try
             {
-                var chainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
-                if (chainId == options.ChainId)
+                var chainId = await rpc.Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (chainId.Value == options.ChainId)
                 {
                     return node;
                 }
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex) && DateTime.UtcNow < deadline)
             {
             }
-            catch (RpcException ex)
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex))
             {
                 await node.DisposeAsync().ConfigureAwait(false);
                 throw new TimeoutException($"anvil did not answer on {rpcUrl} within {options.StartTimeout.TotalSeconds:0} s.", ex);

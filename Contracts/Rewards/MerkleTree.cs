@@ -1,18 +1,19 @@
 using System.Numerics;
-using Heurist.Contracts.Abi;
-using Heurist.Contracts.Crypto;
+using Nethereum.ABI;
+using Nethereum.Util;
 
 namespace Heurist.Contracts.Rewards;
 
 /// <summary>
 /// One account's rewards for one epoch: a leaf of the epoch's tree, as RewardsDistributor.claim checks it.
 /// </summary>
-public sealed record RewardLeaf(BigInteger Epoch, EthereumAddress Account, BigInteger Heu, BigInteger EsHeu)
+public sealed record RewardLeaf(BigInteger Epoch, string Account, BigInteger Heu, BigInteger EsHeu)
 {
-    private static readonly AbiType[] Types = [AbiType.UInt256, AbiType.Address, AbiType.UInt256, AbiType.UInt256];
-
     /// <summary>keccak256(bytes.concat(keccak256(abi.encode(epoch, account, heu, esHeu)))), as OpenZeppelin's StandardMerkleTree hashes a leaf.</summary>
-    public byte[] Hash() => Keccak256.Hash(Keccak256.Hash(AbiEncoder.Encode(Types, [Epoch, Account, Heu, EsHeu])));
+    public byte[] Hash() => Keccak(Keccak(new ABIEncode().GetABIEncoded(
+        new ABIValue("uint256", Epoch), new ABIValue("address", Account), new ABIValue("uint256", Heu), new ABIValue("uint256", EsHeu))));
+
+    private static byte[] Keccak(byte[] data) => Sha3Keccack.Current.CalculateHash(data);
 }
 
 /// <summary>
@@ -78,7 +79,7 @@ public sealed class MerkleTree
     public byte[] Root => (byte[])_nodes[0].Clone();
 
     /// <summary>The sibling hashes from leaf <paramref name="index"/> up to the root.</summary>
-    public IReadOnlyList<byte[]> Proof(int index)
+    public List<byte[]> Proof(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
@@ -110,7 +111,7 @@ public sealed class MerkleTree
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return ByteOrder.Instance.Compare(a, b) <= 0 ? Keccak256.Hash([.. a, .. b]) : Keccak256.Hash([.. b, .. a]);
+        return Sha3Keccack.Current.CalculateHash(ByteOrder.Instance.Compare(a, b) <= 0 ? [.. a, .. b] : [.. b, .. a]);
     }
 
     private sealed class ByteOrder : IComparer<byte[]>

@@ -1,5 +1,6 @@
 using System.Text;
-using Heurist.Contracts.Crypto;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Util;
 
 namespace Heurist.Contracts.Staking;
 
@@ -12,9 +13,9 @@ public static class MinerChainId
     public static byte[] Bytes(string minerId)
     {
         ArgumentNullException.ThrowIfNull(minerId);
-        return Keccak256.Hash(Encoding.UTF8.GetBytes(minerId));
+        return Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(minerId));
     }
 
     /// <summary>Lowercase 0x-hex, as the indexer stores bytes32 values.</summary>
-    public static string Of(string minerId) => Hex.Encode(Bytes(minerId));
+    public static string Of(string minerId) => Bytes(minerId).ToHex(true);
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using Heurist.LocalRunner;
+using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
@@ -49,7 +52,7 @@ internal sealed class StackBenchmark : IAsyncDisposable
 
         var anvil = await LocalAnvilNode.StartAsync(new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(_root, "Contracts")), Port = FreePort.Next() });
         _started.Add(anvil);
-        var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(_http, anvil.RpcUrl), new DeploymentOptions
+        var manifest = await ContractDeployer.DeployAsync(ChainRpc.Connect(anvil.RpcUrl), new DeploymentOptions
         {
             Owner = AnvilAccounts.Owner,
             SettlementKey = AnvilAccounts.SettlementKey.Address,

@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Heurist.LocalRunner;
+using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
@@ -59,7 +63,7 @@ internal static class PortalBenchmark
                 new LocalAnvilOptions { BinaryPath = LocalAnvilNode.FindBinary(Path.Combine(root, "Contracts")), Port = FreePort.Next(), OwnSession = true },
                 cancellationToken);
             started.Push(anvil);
-            var manifest = await ContractDeployer.DeployAsync(new EthereumRpcClient(http, anvil.RpcUrl), new DeploymentOptions
+            var manifest = await ContractDeployer.DeployAsync(ChainRpc.Connect(anvil.RpcUrl), new DeploymentOptions
             {
                 Owner = AnvilAccounts.Owner,
                 SettlementKey = AnvilAccounts.SettlementKey.Address,

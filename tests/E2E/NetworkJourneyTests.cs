@@ -8,6 +8,7 @@ using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.E2E;
 
@@ -153,7 +154,7 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         {
             db.Miners.Add(new Miner
             {
-                Id = id, RewardAddress = "0x90f79bf6eb2c4f870365e785982e1f101e93b906", DeviceName = device, DeviceKind = DeviceKind.Cuda, MemoryBytes = 24L << 30,
+                Id = id, RewardAddress = AnvilAccounts.Address(3).ToLowerInvariant(), DeviceName = device, DeviceKind = DeviceKind.Cuda, MemoryBytes = 24L << 30,
                 Queues = ["sd15"], HostName = id, WorkerVersion = "1.0.0", InstanceId = Guid.NewGuid(), RegisteredAt = now.AddDays(-2), StartedAt = now.AddHours(-3),
                 LastHeartbeatAt = now, StoppedAt = id == "e2e-rank-4" ? now : null,
             });

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Inference.Worker.Tests;
 
 /// <summary>Builds the real worker host in-process, configured like a worker started from the command line.</summary>
 internal static class TestWorkerHost
 {
-    public const string RewardAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    public static readonly string RewardAddress = AnvilAccounts.Address(1);
 
     public static IHost Build(string? connectionString, IDictionary<string, string?>? settings = null)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests;
 
@@ -54,7 +55,7 @@ public sealed class PortalApp(PostgresFixture postgres, DeployedChainFixture cha
         var miner = new Miner
         {
             Id = id,
-            RewardAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            RewardAddress = AnvilAccounts.Address(1),
             DeviceName = "NVIDIA GeForce RTX 4090",
             DeviceKind = DeviceKind.Cuda,
             MemoryBytes = 24L << 30,

@@ -1,6 +1,7 @@
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
+using Nethereum.Web3;
 using Xunit;
 
 namespace Heurist.Testing;
@@ -12,12 +13,11 @@ namespace Heurist.Testing;
 public sealed class DeployedChainFixture : IAsyncLifetime
 {
     private readonly AnvilFixture _anvil = new();
-    private readonly HttpClient _http = new();
     private string? _folder;
 
     public Uri RpcUrl => _anvil.RpcUrl;
 
-    public EthereumRpcClient Rpc { get; private set; } = default!;
+    public IWeb3 Rpc { get; private set; } = default!;
 
     public DeploymentManifest Manifest { get; private set; } = default!;
 
@@ -26,13 +26,13 @@ public sealed class DeployedChainFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _anvil.InitializeAsync();
-        Rpc = new EthereumRpcClient(_http, _anvil.RpcUrl);
+        Rpc = ChainRpc.Connect(_anvil.RpcUrl);
         Manifest = await ContractDeployer.DeployAsync(Rpc, new DeploymentOptions
         {
             Owner = AnvilAccounts.Owner,
-            SettlementKey = AnvilAccounts.SettlementKey.Address,
-            StudioSigner = AnvilAccounts.StudioSigner.Address,
-            SponsorSigner = AnvilAccounts.SponsorSigner.Address,
+            SettlementKey = AnvilAccounts.SettlementKey.GetPublicAddress(),
+            StudioSigner = AnvilAccounts.StudioSigner.GetPublicAddress(),
+            SponsorSigner = AnvilAccounts.SponsorSigner.GetPublicAddress(),
             EpochLengthSeconds = 3600,
         });
         _folder = Directory.CreateTempSubdirectory("heurist-manifest-").FullName;
@@ -43,7 +43,6 @@ public sealed class DeployedChainFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _anvil.DisposeAsync();
-        _http.Dispose();
         if (_folder is not null)
         {
             Directory.Delete(_folder, recursive: true);

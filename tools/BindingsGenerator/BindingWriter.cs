@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace Heurist.BindingsGenerator;
 
 /// <summary>
-/// Turns each compiled ABI into a typed C# class: a method per function (calls for views, transactions otherwise),
-/// a static encoder per function, a record and a decoder per event, records for Solidity structs, and a deploy method.
-/// The generated code calls the hand-written runtime in Contracts/Bindings (ContractBinding).
+/// Turns each compiled ABI into Nethereum messages (a deployment message, a function message per function, an output
+/// DTO per function that returns several values or a struct, an event DTO per event, an error DTO per custom error, and
+/// a record per Solidity struct) and a thin typed service per contract over Nethereum's contract handlers.
+/// The services derive from the hand-written Contracts/Bindings/ContractService.
 /// </summary>
 public static class BindingWriter
 {
@@ -22,7 +23,9 @@ public static class BindingWriter
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var name = document.RootElement.GetProperty("contractName").GetString()!;
             var entries = document.RootElement.GetProperty("abi").EnumerateArray().Select(AbiEntry.Parse).ToList();
-            files[$"{name}Contract.g.cs"] = new ContractWriter(name, entries, structs).Write();
+            var writer = new ContractWriter(name, entries, structs);
+            files[$"{name}Contract.g.cs"] = writer.WriteService();
+            files[$"{name}Messages.g.cs"] = writer.WriteMessages();
         }
         files["Structs.g.cs"] = structs.Write();
         return files;
@@ -56,129 +59,182 @@ public static class BindingWriter
         }
     }
 
-    internal static string FileStart(string summaryOfFile)
-        => $"{Header}\n#nullable enable\n\nusing System.Numerics;\nusing Heurist.Contracts.Crypto;\nusing Heurist.Contracts.Rpc;\n\nnamespace Heurist.Contracts.Bindings;\n\n// {summaryOfFile}\n";
+    private static readonly string[] CommonUsings = ["System.Numerics", "Nethereum.ABI.FunctionEncoding.Attributes", "Nethereum.Contracts"];
 
-    private sealed class ContractWriter(string contractName, List<AbiEntry> entries, StructCatalog structs)
+    internal static string FileStart(string summaryOfFile, string ns, params string[] extraUsings)
     {
-        private readonly StringBuilder _code = new();
-        private readonly HashSet<string> _memberNames = new(StringComparer.Ordinal);
+        var usings = CommonUsings.Concat(extraUsings);
+        return $"{Header}\n#nullable enable\n\n{string.Concat(usings.Select(u => $"using {u};\n"))}\nnamespace {ns};\n\n// {summaryOfFile}\n";
+    }
 
-        private string ClassName => contractName + "Contract";
+    /// <summary>The C# declarations of one function: its message class, its output DTO if any, and how the service reads it.</summary>
+    private sealed record FunctionNames(AbiEntry Function, string Method, string MessageClass, string? OutputClass, string? SingleOutput);
 
-        public string Write()
+    private sealed class ContractWriter
+    {
+        private readonly string _contract;
+        private readonly List<AbiEntry> _entries;
+        private readonly StructCatalog _structs;
+        private readonly List<FunctionNames> _functions = [];
+
+        public ContractWriter(string contract, List<AbiEntry> entries, StructCatalog structs)
         {
-            _code.Append(FileStart($"Typed binding of {contractName}."));
-            _code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>Typed access to a deployed {contractName}.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"public sealed partial class {ClassName}(EthereumRpcClient rpc, EthereumAddress address)\n    : ContractBinding(rpc, address, Artifact)\n{{\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    /// <summary>The compiled {contractName}: its ABI and bytecode.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public static ContractArtifact Artifact => ContractArtifacts.Get(\"{contractName}\");\n");
-
-            WriteDeploy();
+            _contract = contract;
+            _entries = entries;
+            _structs = structs;
             var functions = entries.Where(e => e.Kind == "function").ToList();
+            var classes = new HashSet<string>(StringComparer.Ordinal);
             foreach (var function in functions)
             {
-                WriteFunction(function, overloaded: functions.Count(f => f.Name == function.Name) > 1);
+                var method = Names.Pascal(function.Name);
+                var baseName = functions.Count(f => f.Name == function.Name) > 1 ? method + function.Inputs.Count.ToString(CultureInfo.InvariantCulture) : method;
+                var messageClass = baseName + "Function";
+                for (var n = 2; !classes.Add(messageClass); n++)
+                {
+                    messageClass = baseName + n.ToString(CultureInfo.InvariantCulture) + "Function";
+                }
+                var simple = function.Outputs.Count == 1 && !function.Outputs[0].Type.StartsWith("tuple", StringComparison.Ordinal);
+                var outputClass = function.Outputs.Count == 0 || simple ? null : messageClass[..^"Function".Length] + "OutputDTO";
+                var singleOutput = function.Outputs.Count == 1 && !simple ? Names.Properties(function.Outputs)[0] : null;
+                _functions.Add(new FunctionNames(function, method, messageClass, outputClass, singleOutput));
             }
-            foreach (var abiEvent in entries.Where(e => e.Kind == "event"))
+        }
+
+        private string ServiceClass => _contract + "Contract";
+
+        private string MessagesNamespace => $"Heurist.Contracts.Bindings.{_contract}";
+
+        public string WriteMessages()
+        {
+            var code = new StringBuilder(FileStart($"Nethereum messages of {_contract}.", MessagesNamespace));
+            var constructor = _entries.FirstOrDefault(e => e.Kind == "constructor");
+            code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>Deploys {_contract} with its compiled bytecode.</summary>\n");
+            code.Append(CultureInfo.InvariantCulture, $"public sealed partial class {_contract}Deployment : ContractDeploymentMessage\n{{\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public {_contract}Deployment() : base(ContractArtifacts.Get(\"{_contract}\").Bytecode) {{ }}\n");
+            WriteProperties(code, constructor?.Inputs ?? [], events: false);
+            code.Append("}\n");
+
+            foreach (var names in _functions)
             {
-                WriteEvent(abiEvent);
+                var function = names.Function;
+                var returns = names.OutputClass is not null
+                    ? $", typeof({names.OutputClass})"
+                    : function.Outputs.Count == 1 ? $", \"{function.Outputs[0].Type}\"" : "";
+                code.Append(CultureInfo.InvariantCulture, $"\n/// <summary><c>{function.Signature}</c>.</summary>\n");
+                code.Append(CultureInfo.InvariantCulture, $"[Function(\"{function.Name}\"{returns})]\n");
+                code.Append(CultureInfo.InvariantCulture, $"public sealed partial class {names.MessageClass} : FunctionMessage\n{{\n");
+                WriteProperties(code, function.Inputs, events: false);
+                code.Append("}\n");
+                if (names.OutputClass is not null)
+                {
+                    code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>What <c>{function.Signature}</c> returns.</summary>\n");
+                    code.Append(CultureInfo.InvariantCulture, $"[FunctionOutput]\npublic sealed partial class {names.OutputClass} : IFunctionOutputDTO\n{{\n");
+                    WriteProperties(code, function.Outputs, events: false);
+                    code.Append("}\n");
+                }
             }
-            _code.Append("}\n");
-            return _code.ToString();
+            foreach (var abiEvent in _entries.Where(e => e.Kind == "event"))
+            {
+                code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>The event <c>{abiEvent.Signature}</c>.</summary>\n");
+                code.Append(CultureInfo.InvariantCulture, $"[Event(\"{abiEvent.Name}\")]\npublic sealed partial class {abiEvent.Name}EventDTO : IEventDTO\n{{\n");
+                WriteProperties(code, abiEvent.Inputs, events: true);
+                code.Append("}\n");
+            }
+            foreach (var error in _entries.Where(e => e.Kind == "error"))
+            {
+                code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>The custom error <c>{error.Signature}</c>.</summary>\n");
+                code.Append(CultureInfo.InvariantCulture, $"[Error(\"{error.Name}\")]\npublic sealed partial class {error.Name}Error\n{{\n");
+                WriteProperties(code, error.Inputs, events: false);
+                code.Append("}\n");
+            }
+            return code.ToString();
         }
 
-        private void WriteDeploy()
+        public string WriteService()
         {
-            var constructor = entries.FirstOrDefault(e => e.Kind == "constructor");
+            var code = new StringBuilder(FileStart($"Typed service of {_contract}.", "Heurist.Contracts.Bindings",
+                "Nethereum.RPC.Eth.DTOs", "Nethereum.Web3", MessagesNamespace));
+            code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>Typed access to a deployed {_contract}.</summary>\n");
+            code.Append(CultureInfo.InvariantCulture, $"public sealed partial class {ServiceClass}(IWeb3 web3, string address) : ContractService(web3, address, \"{_contract}\")\n{{\n");
+            code.Append(CultureInfo.InvariantCulture, $"    /// <summary>The compiled {_contract}: its ABI and bytecode.</summary>\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public static ContractArtifact Artifact => ContractArtifacts.Get(\"{_contract}\");\n");
+            WriteDeploy(code);
+            foreach (var names in _functions)
+            {
+                WriteFunction(code, names);
+            }
+            foreach (var abiEvent in _entries.Where(e => e.Kind == "event"))
+            {
+                code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>The {abiEvent.Name} events this contract emitted in a transaction.</summary>\n");
+                code.Append(CultureInfo.InvariantCulture, $"    public IReadOnlyList<{abiEvent.Name}EventDTO> {abiEvent.Name}Events(TransactionReceipt receipt) => Events<{abiEvent.Name}EventDTO>(receipt);\n");
+            }
+            code.Append("}\n");
+            return code.ToString();
+        }
+
+        private void WriteDeploy(StringBuilder code)
+        {
+            var constructor = _entries.FirstOrDefault(e => e.Kind == "constructor");
             var parameters = constructor?.Inputs ?? [];
-            var names = Names.Parameters(parameters, reserved: ["rpc", "sender", "cancellationToken"]);
-            var maps = parameters.Select(p => structs.Map(p)).ToList();
-            var signature = string.Join("", parameters.Select((p, i) => $", {maps[i].Cs} {names[i]}"));
             var payable = constructor?.StateMutability == "payable";
-            var args = string.Join(", ", parameters.Select((p, i) => maps[i].ToAbi(names[i], 0)));
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Deploys a new {contractName} and waits for it to be mined.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public static async Task<{ClassName}> DeployAsync(EthereumRpcClient rpc, TransactionSender sender{signature}{(payable ? ", BigInteger weiValue = default" : "")}, CancellationToken cancellationToken = default)\n");
-            _code.Append(CultureInfo.InvariantCulture, $"        => new(rpc, await DeployCoreAsync(sender, Artifact, [{args}], {(payable ? "weiValue" : "BigInteger.Zero")}, cancellationToken));\n");
+            var (signature, initializer) = Arguments(parameters, payable);
+            code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Deploys a new {_contract} from <paramref name=\"sender\"/>'s account and waits for it to be mined.</summary>\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public static async Task<{ServiceClass}> DeployAsync(IWeb3 sender{Lead(signature)}, CancellationToken cancellationToken = default)\n");
+            code.Append(CultureInfo.InvariantCulture, $"        => new(sender, await DeployCoreAsync(sender, new {_contract}Deployment{initializer}, \"{_contract}\", cancellationToken));\n");
         }
 
-        private void WriteFunction(AbiEntry function, bool overloaded)
+        private void WriteFunction(StringBuilder code, FunctionNames names)
         {
-            var method = Names.Pascal(function.Name);
-            var names = Names.Parameters(function.Inputs, reserved: ["sender", "blockTag", "weiValue", "cancellationToken", "result"]);
-            var inputMaps = function.Inputs.Select(p => structs.Map(p)).ToList();
-            var parameterList = string.Join(", ", function.Inputs.Select((p, i) => $"{inputMaps[i].Cs} {names[i]}"));
-            var args = string.Join(", ", function.Inputs.Select((p, i) => inputMaps[i].ToAbi(names[i], 0)));
-            var signature = function.Signature;
+            var function = names.Function;
             var isView = function.StateMutability is "view" or "pure";
-
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Encodes a call to <c>{signature}</c>.</summary>\n");
-            // The arguments go in an explicit array: a lone tuple or array argument is itself an object?[], which C# would
-            // otherwise pass as the whole params array instead of as its first element.
-            _code.Append(CultureInfo.InvariantCulture, $"    public static byte[] Encode{method}({parameterList})\n        => Artifact.Abi.Function(\"{signature}\").EncodeCall([{args}]);\n");
-
+            var (signature, initializer) = Arguments(function.Inputs, function.StateMutability == "payable");
+            var message = $"new {names.MessageClass}{initializer}";
             if (isView)
             {
-                var (returnType, conversion) = Outputs(function, method, overloaded);
-                var lead = parameterList.Length == 0 ? "" : parameterList + ", ";
-                _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Reads <c>{signature}</c>.</summary>\n");
-                _code.Append(CultureInfo.InvariantCulture, $"    public async Task{returnType} {method}Async({lead}string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)\n    {{\n");
-                if (conversion is null)
+                if (function.Outputs.Count == 0)
                 {
-                    _code.Append(CultureInfo.InvariantCulture, $"        await CallAsync(\"{signature}\", [{args}], blockTag, cancellationToken);\n    }}\n");
+                    return;
+                }
+                var lead = signature.Length == 0 ? "" : signature + ", ";
+                code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Reads <c>{function.Signature}</c>.</summary>\n");
+                if (names.OutputClass is null)
+                {
+                    var type = _structs.Map(function.Outputs[0]);
+                    code.Append(CultureInfo.InvariantCulture, $"    public Task<{type}> {names.Method}Async({lead}BlockParameter? block = null)\n");
+                    code.Append(CultureInfo.InvariantCulture, $"        => QueryAsync<{names.MessageClass}, {type}>({message}, block);\n");
+                }
+                else if (names.SingleOutput is { } property)
+                {
+                    var type = _structs.Map(function.Outputs[0]);
+                    code.Append(CultureInfo.InvariantCulture, $"    public async Task<{type}> {names.Method}Async({lead}BlockParameter? block = null)\n");
+                    code.Append(CultureInfo.InvariantCulture, $"        => (await QueryDtoAsync<{names.MessageClass}, {names.OutputClass}>({message}, block)).{property};\n");
                 }
                 else
                 {
-                    _code.Append(CultureInfo.InvariantCulture, $"        var result = await CallAsync(\"{signature}\", [{args}], blockTag, cancellationToken);\n        return {conversion};\n    }}\n");
+                    code.Append(CultureInfo.InvariantCulture, $"    public Task<{names.OutputClass}> {names.Method}Async({lead}BlockParameter? block = null)\n");
+                    code.Append(CultureInfo.InvariantCulture, $"        => QueryDtoAsync<{names.MessageClass}, {names.OutputClass}>({message}, block);\n");
                 }
                 return;
             }
-
-            var payable = function.StateMutability == "payable";
-            var parameters = parameterList.Length == 0 ? "" : ", " + parameterList;
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Sends a transaction calling <c>{signature}</c> and waits for its receipt; a revert throws <see cref=\"ContractRevertedException\"/>.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public Task<TransactionReceipt> {method}Async(TransactionSender sender{parameters}{(payable ? ", BigInteger weiValue = default" : "")}, CancellationToken cancellationToken = default)\n");
-            _code.Append(CultureInfo.InvariantCulture, $"        => SendAsync(sender, \"{signature}\", [{args}], {(payable ? "weiValue" : "BigInteger.Zero")}, cancellationToken);\n");
+            code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>Sends <c>{function.Signature}</c> from <paramref name=\"sender\"/>'s account and waits for the receipt; a revert throws <see cref=\"ContractRevertedException\"/>.</summary>\n");
+            code.Append(CultureInfo.InvariantCulture, $"    public Task<TransactionReceipt> {names.Method}Async(IWeb3 sender{Lead(signature)}, CancellationToken cancellationToken = default)\n");
+            code.Append(CultureInfo.InvariantCulture, $"        => SendAsync(sender, {message}, cancellationToken);\n");
         }
 
-        private (string ReturnType, string? Conversion) Outputs(AbiEntry function, string method, bool overloaded)
+        private static string Lead(string signature) => signature.Length == 0 ? "" : ", " + signature;
+
+        /// <summary>The C# parameter list and the message's object initializer for these ABI parameters.</summary>
+        private (string Signature, string Initializer) Arguments(IReadOnlyList<AbiParameter> parameters, bool payable)
         {
-            if (function.Outputs.Count == 0)
-            {
-                return ("", null);
-            }
-            if (function.Outputs.Count == 1)
-            {
-                var map = structs.Map(function.Outputs[0]);
-                return ($"<{map.Cs}>", map.FromAbi("result[0]", 0));
-            }
-            var recordName = method + "Result";
-            if (overloaded || !_memberNames.Add(recordName))
-            {
-                recordName = $"{method}{function.Inputs.Count}Result";
-                _memberNames.Add(recordName);
-            }
-            var names = Names.Properties(function.Outputs);
-            var maps = function.Outputs.Select(p => structs.Map(p)).ToList();
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>What <c>{function.Signature}</c> returns.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public sealed record {recordName}({string.Join(", ", names.Select((n, i) => $"{maps[i].Cs} {n}"))});\n");
-            var conversion = $"new {recordName}({string.Join(", ", maps.Select((m, i) => m.FromAbi($"result[{i}]", 0)))})";
-            return ($"<{recordName}>", conversion);
+            var names = Names.Parameters(parameters, reserved: ["sender", "block", "weiValue", "cancellationToken"]);
+            var properties = Names.Properties(parameters);
+            var signature = string.Join(", ", parameters.Select((p, i) => $"{_structs.Map(p)} {names[i]}").Concat(payable ? ["BigInteger weiValue = default"] : []));
+            var assignments = parameters.Select((p, i) => $"{properties[i]} = {names[i]}").Concat(payable ? ["AmountToSend = weiValue"] : []).ToList();
+            return (signature, assignments.Count == 0 ? "()" : $" {{ {string.Join(", ", assignments)} }}");
         }
 
-        private void WriteEvent(AbiEntry abiEvent)
-        {
-            var recordName = abiEvent.Name + "Event";
-            var names = Names.Properties(abiEvent.Inputs);
-            var keys = abiEvent.Inputs.Select((p, i) => string.IsNullOrEmpty(p.Name) ? $"arg{i}" : p.Name).ToList();
-            // An indexed string, bytes, array or struct is only its keccak hash in the topics.
-            var maps = abiEvent.Inputs.Select(p => p.Indexed && p.IsDynamic ? TypeMap.Bytes : structs.Map(p)).ToList();
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>The event <c>{abiEvent.Signature}</c>.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public sealed record {recordName}({string.Join(", ", names.Select((n, i) => $"{maps[i].Cs} {n}"))});\n");
-            _code.Append(CultureInfo.InvariantCulture, $"\n    /// <summary>The {abiEvent.Name} events this contract emitted in a transaction.</summary>\n");
-            _code.Append(CultureInfo.InvariantCulture, $"    public IReadOnlyList<{recordName}> {abiEvent.Name}Events(TransactionReceipt receipt)\n");
-            _code.Append(CultureInfo.InvariantCulture, $"        => [.. DecodeEvents(receipt, \"{abiEvent.Signature}\").Select(e => new {recordName}({string.Join(", ", maps.Select((m, i) => m.FromAbi($"e[\"{keys[i]}\"]", 0)))}))];\n");
-        }
+        private void WriteProperties(StringBuilder code, IReadOnlyList<AbiParameter> parameters, bool events)
+            => StructCatalog.WriteProperties(code, parameters, _structs, events);
     }
 
     /// <summary>Solidity structs seen in any ABI, written once each as records.</summary>
@@ -186,55 +242,67 @@ public static class BindingWriter
     {
         private readonly SortedDictionary<string, (List<AbiParameter> Fields, string Shape)> _structs = new(StringComparer.Ordinal);
 
-        public TypeMap Map(AbiParameter parameter) => Map(parameter.Type, parameter.Components, parameter.InternalType);
+        /// <summary>The C# type of a parameter's value.</summary>
+        public string Map(AbiParameter parameter) => Map(parameter.Type, parameter.Components, parameter.InternalType);
 
-        private TypeMap Map(string type, List<AbiParameter> components, string? internalType)
+        private string Map(string type, List<AbiParameter> components, string? internalType)
         {
             if (type.EndsWith(']'))
             {
-                var element = Map(type[..type.LastIndexOf('[')], components, StripArray(internalType));
-                return new TypeMap(
-                    $"IReadOnlyList<{element.Cs}>",
-                    (value, depth) => $"((object?[]){value}!).Select(e{depth} => {element.FromAbi($"e{depth}", depth + 1)}).ToArray()",
-                    (value, depth) => $"{value}.Select(e{depth} => (object?){element.ToAbi($"e{depth}", depth + 1)}).ToArray()");
+                return $"List<{Map(type[..type.LastIndexOf('[')], components, StripArray(internalType))}>";
             }
             if (type == "tuple")
             {
-                var name = Register(internalType, components);
-                return new TypeMap(name, (value, _) => $"{name}.FromAbi((object?[]){value}!)", (value, _) => $"{value}.ToAbi()");
+                return Register(internalType, components);
             }
             return type switch
             {
-                "address" => new TypeMap("EthereumAddress", (v, _) => $"(EthereumAddress){v}!", (v, _) => v),
-                "bool" => new TypeMap("bool", (v, _) => $"(bool){v}!", (v, _) => v),
-                "string" => new TypeMap("string", (v, _) => $"(string){v}!", (v, _) => v),
-                _ when type.StartsWith("bytes", StringComparison.Ordinal) => TypeMap.Bytes,
+                "address" or "string" => "string",
+                "bool" => "bool",
+                _ when type.StartsWith("bytes", StringComparison.Ordinal) => "byte[]",
                 _ when type.StartsWith("uint", StringComparison.Ordinal) => Integer(Bits(type, 4), signed: false),
                 _ when type.StartsWith("int", StringComparison.Ordinal) => Integer(Bits(type, 3), signed: true),
                 _ => throw new NotSupportedException($"ABI type '{type}' has no C# mapping."),
             };
         }
 
+        private static string Initial(string cs) => cs switch
+        {
+            "string" => " = \"\";",
+            "byte[]" => " = [];",
+            _ when cs.StartsWith("List<", StringComparison.Ordinal) => " = [];",
+            "bool" or "byte" or "ushort" or "uint" or "ulong" or "sbyte" or "short" or "int" or "long" or "BigInteger" => "",
+            _ => " = new();",
+        };
+
+        public static void WriteProperties(StringBuilder code, IReadOnlyList<AbiParameter> parameters, StructCatalog structs, bool events)
+        {
+            var properties = Names.Properties(parameters);
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var parameter = parameters[i];
+                // An indexed string, bytes, array or struct is only its keccak hash in the topics.
+                var cs = events && parameter.Indexed && parameter.IsDynamic ? "byte[]" : structs.Map(parameter);
+                var indexed = events ? (parameter.Indexed ? ", true" : ", false") : "";
+                code.Append(CultureInfo.InvariantCulture, $"    [Parameter(\"{parameter.Type}\", \"{parameter.Name}\", {i + 1}{indexed})]\n");
+                code.Append(CultureInfo.InvariantCulture, $"    public {cs} {properties[i]} {{ get; set; }}{Initial(cs)}\n");
+            }
+        }
+
         private static int Bits(string type, int prefix) => type.Length == prefix ? 256 : int.Parse(type[prefix..], CultureInfo.InvariantCulture);
 
-        private static TypeMap Integer(int bits, bool signed)
+        private static string Integer(int bits, bool signed) => (bits, signed) switch
         {
-            var cs = (bits, signed) switch
-            {
-                (<= 8, false) => "byte",
-                (<= 16, false) => "ushort",
-                (<= 32, false) => "uint",
-                (<= 64, false) => "ulong",
-                (<= 8, true) => "sbyte",
-                (<= 16, true) => "short",
-                (<= 32, true) => "int",
-                (<= 64, true) => "long",
-                _ => "BigInteger",
-            };
-            return cs == "BigInteger"
-                ? new TypeMap(cs, (v, _) => $"(BigInteger){v}!", (v, _) => v)
-                : new TypeMap(cs, (v, _) => $"({cs})(BigInteger){v}!", (v, _) => $"(BigInteger){v}");
-        }
+            (<= 8, false) => "byte",
+            (<= 16, false) => "ushort",
+            (<= 32, false) => "uint",
+            (<= 64, false) => "ulong",
+            (<= 8, true) => "sbyte",
+            (<= 16, true) => "short",
+            (<= 32, true) => "int",
+            (<= 64, true) => "long",
+            _ => "BigInteger",
+        };
 
         private static string? StripArray(string? internalType)
             => internalType is not null && internalType.EndsWith(']') ? internalType[..internalType.LastIndexOf('[')] : internalType;
@@ -261,27 +329,17 @@ public static class BindingWriter
 
         public string Write()
         {
-            var code = new StringBuilder(FileStart("Records for the Solidity structs in the ABIs."));
+            var code = new StringBuilder(FileStart("Records for the Solidity structs in the ABIs.", "Heurist.Contracts.Bindings"));
             foreach (var (name, (fields, _)) in _structs)
             {
-                var properties = Names.Properties(fields);
-                var maps = fields.Select(Map).ToList();
                 code.Append(CultureInfo.InvariantCulture, $"\n/// <summary>The Solidity struct {name}.</summary>\n");
-                code.Append(CultureInfo.InvariantCulture, $"public sealed record {name}({string.Join(", ", properties.Select((p, i) => $"{maps[i].Cs} {p}"))})\n{{\n");
-                code.Append(CultureInfo.InvariantCulture, $"    /// <summary>The values in ABI order, for encoding.</summary>\n");
-                code.Append(CultureInfo.InvariantCulture, $"    public object?[] ToAbi() => [{string.Join(", ", properties.Select((p, i) => maps[i].ToAbi(p, 0)))}];\n\n");
-                code.Append(CultureInfo.InvariantCulture, $"    /// <summary>Reads decoded ABI values.</summary>\n");
-                code.Append(CultureInfo.InvariantCulture, $"    public static {name} FromAbi(object?[] values) => new({string.Join(", ", maps.Select((m, i) => m.FromAbi($"values[{i}]", 0)))});\n}}\n");
+                code.Append(CultureInfo.InvariantCulture, $"[Struct(\"{name}\")]\npublic sealed partial record {name}\n{{\n");
+                WriteProperties(code, fields, this, events: false);
+                code.Append("}\n");
             }
             return code.ToString();
         }
     }
-}
-
-/// <summary>How one ABI type reads and writes as C#: the C# type, and expressions converting from decoded values and to encodable ones.</summary>
-internal sealed record TypeMap(string Cs, Func<string, int, string> FromAbi, Func<string, int, string> ToAbi)
-{
-    public static TypeMap Bytes { get; } = new("byte[]", (v, _) => $"(byte[]){v}!", (v, _) => v);
 }
 
 /// <summary>One parameter or component of an ABI entry.</summary>

@@ -6,313 +6,146 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.EntryPoint;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of EntryPoint.
+// Typed service of EntryPoint.
 
 /// <summary>Typed access to a deployed EntryPoint.</summary>
-public sealed partial class EntryPointContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class EntryPointContract(IWeb3 web3, string address) : ContractService(web3, address, "EntryPoint")
 {
     /// <summary>The compiled EntryPoint: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("EntryPoint");
 
-    /// <summary>Deploys a new EntryPoint and waits for it to be mined.</summary>
-    public static async Task<EntryPointContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [], BigInteger.Zero, cancellationToken));
+    /// <summary>Deploys a new EntryPoint from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<EntryPointContract> DeployAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new EntryPointDeployment(), "EntryPoint", cancellationToken));
 
-    /// <summary>Encodes a call to <c>addStake(uint32)</c>.</summary>
-    public static byte[] EncodeAddStake(uint unstakeDelaySec)
-        => Artifact.Abi.Function("addStake(uint32)").EncodeCall([(BigInteger)unstakeDelaySec]);
-
-    /// <summary>Sends a transaction calling <c>addStake(uint32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> AddStakeAsync(TransactionSender sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "addStake(uint32)", [(BigInteger)unstakeDelaySec], weiValue, cancellationToken);
-
-    /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
-    public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
+    /// <summary>Sends <c>addStake(uint32)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> AddStakeAsync(IWeb3 sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new AddStakeFunction { UnstakeDelaySec = unstakeDelaySec, AmountToSend = weiValue }, cancellationToken);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
-    public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("balanceOf(address)", [account], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> BalanceOfAsync(string account, BlockParameter? block = null)
+        => QueryAsync<BalanceOfFunction, BigInteger>(new BalanceOfFunction { Account = account }, block);
 
-    /// <summary>Encodes a call to <c>delegateAndRevert(address,bytes)</c>.</summary>
-    public static byte[] EncodeDelegateAndRevert(EthereumAddress target, byte[] data)
-        => Artifact.Abi.Function("delegateAndRevert(address,bytes)").EncodeCall([target, data]);
+    /// <summary>Sends <c>delegateAndRevert(address,bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> DelegateAndRevertAsync(IWeb3 sender, string target, byte[] data, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new DelegateAndRevertFunction { Target = target, Data = data }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>delegateAndRevert(address,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> DelegateAndRevertAsync(TransactionSender sender, EthereumAddress target, byte[] data, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "delegateAndRevert(address,bytes)", [target, data], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>depositTo(address)</c>.</summary>
-    public static byte[] EncodeDepositTo(EthereumAddress account)
-        => Artifact.Abi.Function("depositTo(address)").EncodeCall([account]);
-
-    /// <summary>Sends a transaction calling <c>depositTo(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> DepositToAsync(TransactionSender sender, EthereumAddress account, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "depositTo(address)", [account], weiValue, cancellationToken);
-
-    /// <summary>Encodes a call to <c>eip712Domain()</c>.</summary>
-    public static byte[] EncodeEip712Domain()
-        => Artifact.Abi.Function("eip712Domain()").EncodeCall([]);
-
-    /// <summary>What <c>eip712Domain()</c> returns.</summary>
-    public sealed record Eip712DomainResult(byte[] Fields, string Name, string Version, BigInteger ChainId, EthereumAddress VerifyingContract, byte[] Salt, IReadOnlyList<BigInteger> Extensions);
+    /// <summary>Sends <c>depositTo(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> DepositToAsync(IWeb3 sender, string account, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new DepositToFunction { Account = account, AmountToSend = weiValue }, cancellationToken);
 
     /// <summary>Reads <c>eip712Domain()</c>.</summary>
-    public async Task<Eip712DomainResult> Eip712DomainAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("eip712Domain()", [], blockTag, cancellationToken);
-        return new Eip712DomainResult((byte[])result[0]!, (string)result[1]!, (string)result[2]!, (BigInteger)result[3]!, (EthereumAddress)result[4]!, (byte[])result[5]!, ((object?[])result[6]!).Select(e0 => (BigInteger)e0!).ToArray());
-    }
-
-    /// <summary>Encodes a call to <c>getDepositInfo(address)</c>.</summary>
-    public static byte[] EncodeGetDepositInfo(EthereumAddress account)
-        => Artifact.Abi.Function("getDepositInfo(address)").EncodeCall([account]);
+    public Task<Eip712DomainOutputDTO> Eip712DomainAsync(BlockParameter? block = null)
+        => QueryDtoAsync<Eip712DomainFunction, Eip712DomainOutputDTO>(new Eip712DomainFunction(), block);
 
     /// <summary>Reads <c>getDepositInfo(address)</c>.</summary>
-    public async Task<DepositInfo> GetDepositInfoAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getDepositInfo(address)", [account], blockTag, cancellationToken);
-        return DepositInfo.FromAbi((object?[])result[0]!);
-    }
-
-    /// <summary>Encodes a call to <c>getDomainSeparatorV4()</c>.</summary>
-    public static byte[] EncodeGetDomainSeparatorV4()
-        => Artifact.Abi.Function("getDomainSeparatorV4()").EncodeCall([]);
+    public async Task<DepositInfo> GetDepositInfoAsync(string account, BlockParameter? block = null)
+        => (await QueryDtoAsync<GetDepositInfoFunction, GetDepositInfoOutputDTO>(new GetDepositInfoFunction { Account = account }, block)).Info;
 
     /// <summary>Reads <c>getDomainSeparatorV4()</c>.</summary>
-    public async Task<byte[]> GetDomainSeparatorV4Async(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getDomainSeparatorV4()", [], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>getNonce(address,uint192)</c>.</summary>
-    public static byte[] EncodeGetNonce(EthereumAddress sender2, BigInteger key)
-        => Artifact.Abi.Function("getNonce(address,uint192)").EncodeCall([sender2, key]);
+    public Task<byte[]> GetDomainSeparatorV4Async(BlockParameter? block = null)
+        => QueryAsync<GetDomainSeparatorV4Function, byte[]>(new GetDomainSeparatorV4Function(), block);
 
     /// <summary>Reads <c>getNonce(address,uint192)</c>.</summary>
-    public async Task<BigInteger> GetNonceAsync(EthereumAddress sender2, BigInteger key, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getNonce(address,uint192)", [sender2, key], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>getPackedUserOpTypeHash()</c>.</summary>
-    public static byte[] EncodeGetPackedUserOpTypeHash()
-        => Artifact.Abi.Function("getPackedUserOpTypeHash()").EncodeCall([]);
+    public Task<BigInteger> GetNonceAsync(string sender2, BigInteger key, BlockParameter? block = null)
+        => QueryAsync<GetNonceFunction, BigInteger>(new GetNonceFunction { Sender = sender2, Key = key }, block);
 
     /// <summary>Reads <c>getPackedUserOpTypeHash()</c>.</summary>
-    public async Task<byte[]> GetPackedUserOpTypeHashAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getPackedUserOpTypeHash()", [], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
+    public Task<byte[]> GetPackedUserOpTypeHashAsync(BlockParameter? block = null)
+        => QueryAsync<GetPackedUserOpTypeHashFunction, byte[]>(new GetPackedUserOpTypeHashFunction(), block);
 
-    /// <summary>Encodes a call to <c>getSenderAddress(bytes)</c>.</summary>
-    public static byte[] EncodeGetSenderAddress(byte[] initCode)
-        => Artifact.Abi.Function("getSenderAddress(bytes)").EncodeCall([initCode]);
-
-    /// <summary>Sends a transaction calling <c>getSenderAddress(bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> GetSenderAddressAsync(TransactionSender sender, byte[] initCode, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "getSenderAddress(bytes)", [initCode], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))</c>.</summary>
-    public static byte[] EncodeGetUserOpHash(PackedUserOperation userOp)
-        => Artifact.Abi.Function("getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))").EncodeCall([userOp.ToAbi()]);
+    /// <summary>Sends <c>getSenderAddress(bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> GetSenderAddressAsync(IWeb3 sender, byte[] initCode, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new GetSenderAddressFunction { InitCode = initCode }, cancellationToken);
 
     /// <summary>Reads <c>getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))</c>.</summary>
-    public async Task<byte[]> GetUserOpHashAsync(PackedUserOperation userOp, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getUserOpHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes))", [userOp.ToAbi()], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
+    public Task<byte[]> GetUserOpHashAsync(PackedUserOperation userOp, BlockParameter? block = null)
+        => QueryAsync<GetUserOpHashFunction, byte[]>(new GetUserOpHashFunction { UserOp = userOp }, block);
 
-    /// <summary>Encodes a call to <c>handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)</c>.</summary>
-    public static byte[] EncodeHandleAggregatedOps(IReadOnlyList<UserOpsPerAggregator> opsPerAggregator, EthereumAddress beneficiary)
-        => Artifact.Abi.Function("handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)").EncodeCall([opsPerAggregator.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary]);
+    /// <summary>Sends <c>handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> HandleAggregatedOpsAsync(IWeb3 sender, List<UserOpsPerAggregator> opsPerAggregator, string beneficiary, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new HandleAggregatedOpsFunction { OpsPerAggregator = opsPerAggregator, Beneficiary = beneficiary }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> HandleAggregatedOpsAsync(TransactionSender sender, IReadOnlyList<UserOpsPerAggregator> opsPerAggregator, EthereumAddress beneficiary, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "handleAggregatedOps(((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address,bytes)[],address)", [opsPerAggregator.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> HandleOpsAsync(IWeb3 sender, List<PackedUserOperation> ops, string beneficiary, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new HandleOpsFunction { Ops = ops, Beneficiary = beneficiary }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)</c>.</summary>
-    public static byte[] EncodeHandleOps(IReadOnlyList<PackedUserOperation> ops, EthereumAddress beneficiary)
-        => Artifact.Abi.Function("handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)").EncodeCall([ops.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary]);
+    /// <summary>Sends <c>incrementNonce(uint192)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> IncrementNonceAsync(IWeb3 sender, BigInteger key, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new IncrementNonceFunction { Key = key }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> HandleOpsAsync(TransactionSender sender, IReadOnlyList<PackedUserOperation> ops, EthereumAddress beneficiary, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "handleOps((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes)[],address)", [ops.Select(e0 => (object?)e0.ToAbi()).ToArray(), beneficiary], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>incrementNonce(uint192)</c>.</summary>
-    public static byte[] EncodeIncrementNonce(BigInteger key)
-        => Artifact.Abi.Function("incrementNonce(uint192)").EncodeCall([key]);
-
-    /// <summary>Sends a transaction calling <c>incrementNonce(uint192)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> IncrementNonceAsync(TransactionSender sender, BigInteger key, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "incrementNonce(uint192)", [key], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)</c>.</summary>
-    public static byte[] EncodeInnerHandleOp(byte[] callData, UserOpInfo opInfo, byte[] context)
-        => Artifact.Abi.Function("innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)").EncodeCall([callData, opInfo.ToAbi(), context]);
-
-    /// <summary>Sends a transaction calling <c>innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> InnerHandleOpAsync(TransactionSender sender, byte[] callData, UserOpInfo opInfo, byte[] context, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)", [callData, opInfo.ToAbi(), context], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>nonceSequenceNumber(address,uint192)</c>.</summary>
-    public static byte[] EncodeNonceSequenceNumber(EthereumAddress arg0, BigInteger arg1)
-        => Artifact.Abi.Function("nonceSequenceNumber(address,uint192)").EncodeCall([arg0, arg1]);
+    /// <summary>Sends <c>innerHandleOp(bytes,((address,uint256,uint256,uint256,uint256,uint256,uint256,address,uint256,uint256),bytes32,uint256,uint256,uint256),bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> InnerHandleOpAsync(IWeb3 sender, byte[] callData, UserOpInfo opInfo, byte[] context, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new InnerHandleOpFunction { CallData = callData, OpInfo = opInfo, Context = context }, cancellationToken);
 
     /// <summary>Reads <c>nonceSequenceNumber(address,uint192)</c>.</summary>
-    public async Task<BigInteger> NonceSequenceNumberAsync(EthereumAddress arg0, BigInteger arg1, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("nonceSequenceNumber(address,uint192)", [arg0, arg1], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>senderCreator()</c>.</summary>
-    public static byte[] EncodeSenderCreator()
-        => Artifact.Abi.Function("senderCreator()").EncodeCall([]);
+    public Task<BigInteger> NonceSequenceNumberAsync(string arg0, BigInteger arg1, BlockParameter? block = null)
+        => QueryAsync<NonceSequenceNumberFunction, BigInteger>(new NonceSequenceNumberFunction { Item1 = arg0, Item2 = arg1 }, block);
 
     /// <summary>Reads <c>senderCreator()</c>.</summary>
-    public async Task<EthereumAddress> SenderCreatorAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("senderCreator()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
-    public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
+    public Task<string> SenderCreatorAsync(BlockParameter? block = null)
+        => QueryAsync<SenderCreatorFunction, string>(new SenderCreatorFunction(), block);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
-    public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("supportsInterface(bytes4)", [interfaceId], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
+    public Task<bool> SupportsInterfaceAsync(byte[] interfaceId, BlockParameter? block = null)
+        => QueryAsync<SupportsInterfaceFunction, bool>(new SupportsInterfaceFunction { InterfaceId = interfaceId }, block);
 
-    /// <summary>Encodes a call to <c>unlockStake()</c>.</summary>
-    public static byte[] EncodeUnlockStake()
-        => Artifact.Abi.Function("unlockStake()").EncodeCall([]);
+    /// <summary>Sends <c>unlockStake()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> UnlockStakeAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new UnlockStakeFunction(), cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>unlockStake()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> UnlockStakeAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "unlockStake()", [], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>withdrawStake(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawStakeAsync(IWeb3 sender, string withdrawAddress, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawStakeFunction { WithdrawAddress = withdrawAddress }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>withdrawStake(address)</c>.</summary>
-    public static byte[] EncodeWithdrawStake(EthereumAddress withdrawAddress)
-        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall([withdrawAddress]);
-
-    /// <summary>Sends a transaction calling <c>withdrawStake(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawStakeAsync(TransactionSender sender, EthereumAddress withdrawAddress, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdrawStake(address)", [withdrawAddress], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>withdrawTo(address,uint256)</c>.</summary>
-    public static byte[] EncodeWithdrawTo(EthereumAddress withdrawAddress, BigInteger withdrawAmount)
-        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall([withdrawAddress, withdrawAmount]);
-
-    /// <summary>Sends a transaction calling <c>withdrawTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger withdrawAmount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdrawTo(address,uint256)", [withdrawAddress, withdrawAmount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>AccountDeployed(bytes32,address,address,address)</c>.</summary>
-    public sealed record AccountDeployedEvent(byte[] UserOpHash, EthereumAddress Sender, EthereumAddress Factory, EthereumAddress Paymaster);
+    /// <summary>Sends <c>withdrawTo(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawToAsync(IWeb3 sender, string withdrawAddress, BigInteger withdrawAmount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawToFunction { WithdrawAddress = withdrawAddress, WithdrawAmount = withdrawAmount }, cancellationToken);
 
     /// <summary>The AccountDeployed events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<AccountDeployedEvent> AccountDeployedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "AccountDeployed(bytes32,address,address,address)").Select(e => new AccountDeployedEvent((byte[])e["userOpHash"]!, (EthereumAddress)e["sender"]!, (EthereumAddress)e["factory"]!, (EthereumAddress)e["paymaster"]!))];
-
-    /// <summary>The event <c>BeforeExecution()</c>.</summary>
-    public sealed record BeforeExecutionEvent();
+    public IReadOnlyList<AccountDeployedEventDTO> AccountDeployedEvents(TransactionReceipt receipt) => Events<AccountDeployedEventDTO>(receipt);
 
     /// <summary>The BeforeExecution events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<BeforeExecutionEvent> BeforeExecutionEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "BeforeExecution()").Select(e => new BeforeExecutionEvent())];
-
-    /// <summary>The event <c>Deposited(address,uint256)</c>.</summary>
-    public sealed record DepositedEvent(EthereumAddress Account, BigInteger TotalDeposit);
+    public IReadOnlyList<BeforeExecutionEventDTO> BeforeExecutionEvents(TransactionReceipt receipt) => Events<BeforeExecutionEventDTO>(receipt);
 
     /// <summary>The Deposited events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<DepositedEvent> DepositedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Deposited(address,uint256)").Select(e => new DepositedEvent((EthereumAddress)e["account"]!, (BigInteger)e["totalDeposit"]!))];
-
-    /// <summary>The event <c>EIP712DomainChanged()</c>.</summary>
-    public sealed record EIP712DomainChangedEvent();
+    public IReadOnlyList<DepositedEventDTO> DepositedEvents(TransactionReceipt receipt) => Events<DepositedEventDTO>(receipt);
 
     /// <summary>The EIP712DomainChanged events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<EIP712DomainChangedEvent> EIP712DomainChangedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "EIP712DomainChanged()").Select(e => new EIP712DomainChangedEvent())];
-
-    /// <summary>The event <c>PostOpRevertReason(bytes32,address,uint256,bytes)</c>.</summary>
-    public sealed record PostOpRevertReasonEvent(byte[] UserOpHash, EthereumAddress Sender, BigInteger Nonce, byte[] RevertReason);
+    public IReadOnlyList<EIP712DomainChangedEventDTO> EIP712DomainChangedEvents(TransactionReceipt receipt) => Events<EIP712DomainChangedEventDTO>(receipt);
 
     /// <summary>The PostOpRevertReason events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<PostOpRevertReasonEvent> PostOpRevertReasonEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "PostOpRevertReason(bytes32,address,uint256,bytes)").Select(e => new PostOpRevertReasonEvent((byte[])e["userOpHash"]!, (EthereumAddress)e["sender"]!, (BigInteger)e["nonce"]!, (byte[])e["revertReason"]!))];
-
-    /// <summary>The event <c>SignatureAggregatorChanged(address)</c>.</summary>
-    public sealed record SignatureAggregatorChangedEvent(EthereumAddress Aggregator);
+    public IReadOnlyList<PostOpRevertReasonEventDTO> PostOpRevertReasonEvents(TransactionReceipt receipt) => Events<PostOpRevertReasonEventDTO>(receipt);
 
     /// <summary>The SignatureAggregatorChanged events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<SignatureAggregatorChangedEvent> SignatureAggregatorChangedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "SignatureAggregatorChanged(address)").Select(e => new SignatureAggregatorChangedEvent((EthereumAddress)e["aggregator"]!))];
-
-    /// <summary>The event <c>StakeLocked(address,uint256,uint256)</c>.</summary>
-    public sealed record StakeLockedEvent(EthereumAddress Account, BigInteger TotalStaked, BigInteger UnstakeDelaySec);
+    public IReadOnlyList<SignatureAggregatorChangedEventDTO> SignatureAggregatorChangedEvents(TransactionReceipt receipt) => Events<SignatureAggregatorChangedEventDTO>(receipt);
 
     /// <summary>The StakeLocked events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StakeLockedEvent> StakeLockedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "StakeLocked(address,uint256,uint256)").Select(e => new StakeLockedEvent((EthereumAddress)e["account"]!, (BigInteger)e["totalStaked"]!, (BigInteger)e["unstakeDelaySec"]!))];
-
-    /// <summary>The event <c>StakeUnlocked(address,uint256)</c>.</summary>
-    public sealed record StakeUnlockedEvent(EthereumAddress Account, BigInteger WithdrawTime);
+    public IReadOnlyList<StakeLockedEventDTO> StakeLockedEvents(TransactionReceipt receipt) => Events<StakeLockedEventDTO>(receipt);
 
     /// <summary>The StakeUnlocked events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StakeUnlockedEvent> StakeUnlockedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "StakeUnlocked(address,uint256)").Select(e => new StakeUnlockedEvent((EthereumAddress)e["account"]!, (BigInteger)e["withdrawTime"]!))];
-
-    /// <summary>The event <c>StakeWithdrawn(address,address,uint256)</c>.</summary>
-    public sealed record StakeWithdrawnEvent(EthereumAddress Account, EthereumAddress WithdrawAddress, BigInteger Amount);
+    public IReadOnlyList<StakeUnlockedEventDTO> StakeUnlockedEvents(TransactionReceipt receipt) => Events<StakeUnlockedEventDTO>(receipt);
 
     /// <summary>The StakeWithdrawn events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StakeWithdrawnEvent> StakeWithdrawnEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "StakeWithdrawn(address,address,uint256)").Select(e => new StakeWithdrawnEvent((EthereumAddress)e["account"]!, (EthereumAddress)e["withdrawAddress"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>UserOperationEvent(bytes32,address,address,uint256,bool,uint256,uint256)</c>.</summary>
-    public sealed record UserOperationEventEvent(byte[] UserOpHash, EthereumAddress Sender, EthereumAddress Paymaster, BigInteger Nonce, bool Success, BigInteger ActualGasCost, BigInteger ActualGasUsed);
+    public IReadOnlyList<StakeWithdrawnEventDTO> StakeWithdrawnEvents(TransactionReceipt receipt) => Events<StakeWithdrawnEventDTO>(receipt);
 
     /// <summary>The UserOperationEvent events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UserOperationEventEvent> UserOperationEventEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "UserOperationEvent(bytes32,address,address,uint256,bool,uint256,uint256)").Select(e => new UserOperationEventEvent((byte[])e["userOpHash"]!, (EthereumAddress)e["sender"]!, (EthereumAddress)e["paymaster"]!, (BigInteger)e["nonce"]!, (bool)e["success"]!, (BigInteger)e["actualGasCost"]!, (BigInteger)e["actualGasUsed"]!))];
-
-    /// <summary>The event <c>UserOperationPrefundTooLow(bytes32,address,uint256)</c>.</summary>
-    public sealed record UserOperationPrefundTooLowEvent(byte[] UserOpHash, EthereumAddress Sender, BigInteger Nonce);
+    public IReadOnlyList<UserOperationEventEventDTO> UserOperationEventEvents(TransactionReceipt receipt) => Events<UserOperationEventEventDTO>(receipt);
 
     /// <summary>The UserOperationPrefundTooLow events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UserOperationPrefundTooLowEvent> UserOperationPrefundTooLowEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "UserOperationPrefundTooLow(bytes32,address,uint256)").Select(e => new UserOperationPrefundTooLowEvent((byte[])e["userOpHash"]!, (EthereumAddress)e["sender"]!, (BigInteger)e["nonce"]!))];
-
-    /// <summary>The event <c>UserOperationRevertReason(bytes32,address,uint256,bytes)</c>.</summary>
-    public sealed record UserOperationRevertReasonEvent(byte[] UserOpHash, EthereumAddress Sender, BigInteger Nonce, byte[] RevertReason);
+    public IReadOnlyList<UserOperationPrefundTooLowEventDTO> UserOperationPrefundTooLowEvents(TransactionReceipt receipt) => Events<UserOperationPrefundTooLowEventDTO>(receipt);
 
     /// <summary>The UserOperationRevertReason events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UserOperationRevertReasonEvent> UserOperationRevertReasonEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "UserOperationRevertReason(bytes32,address,uint256,bytes)").Select(e => new UserOperationRevertReasonEvent((byte[])e["userOpHash"]!, (EthereumAddress)e["sender"]!, (BigInteger)e["nonce"]!, (byte[])e["revertReason"]!))];
-
-    /// <summary>The event <c>Withdrawn(address,address,uint256)</c>.</summary>
-    public sealed record WithdrawnEvent(EthereumAddress Account, EthereumAddress WithdrawAddress, BigInteger Amount);
+    public IReadOnlyList<UserOperationRevertReasonEventDTO> UserOperationRevertReasonEvents(TransactionReceipt receipt) => Events<UserOperationRevertReasonEventDTO>(receipt);
 
     /// <summary>The Withdrawn events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<WithdrawnEvent> WithdrawnEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Withdrawn(address,address,uint256)").Select(e => new WithdrawnEvent((EthereumAddress)e["account"]!, (EthereumAddress)e["withdrawAddress"]!, (BigInteger)e["amount"]!))];
+    public IReadOnlyList<WithdrawnEventDTO> WithdrawnEvents(TransactionReceipt receipt) => Events<WithdrawnEventDTO>(receipt);
 }

@@ -6,288 +6,132 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.EscrowedHeurist;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of EscrowedHeurist.
+// Typed service of EscrowedHeurist.
 
 /// <summary>Typed access to a deployed EscrowedHeurist.</summary>
-public sealed partial class EscrowedHeuristContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class EscrowedHeuristContract(IWeb3 web3, string address) : ContractService(web3, address, "EscrowedHeurist")
 {
     /// <summary>The compiled EscrowedHeurist: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("EscrowedHeurist");
 
-    /// <summary>Deploys a new EscrowedHeurist and waits for it to be mined.</summary>
-    public static async Task<EscrowedHeuristContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress heu, EthereumAddress owner, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [heu, owner], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>VESTING_DURATION()</c>.</summary>
-    public static byte[] EncodeVestingDuration()
-        => Artifact.Abi.Function("VESTING_DURATION()").EncodeCall([]);
+    /// <summary>Deploys a new EscrowedHeurist from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<EscrowedHeuristContract> DeployAsync(IWeb3 sender, string heu, string owner, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new EscrowedHeuristDeployment { Heu = heu, Owner = owner }, "EscrowedHeurist", cancellationToken));
 
     /// <summary>Reads <c>VESTING_DURATION()</c>.</summary>
-    public async Task<BigInteger> VestingDurationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("VESTING_DURATION()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>allowance(address,address)</c>.</summary>
-    public static byte[] EncodeAllowance(EthereumAddress owner, EthereumAddress spender)
-        => Artifact.Abi.Function("allowance(address,address)").EncodeCall([owner, spender]);
+    public Task<BigInteger> VestingDurationAsync(BlockParameter? block = null)
+        => QueryAsync<VestingDurationFunction, BigInteger>(new VestingDurationFunction(), block);
 
     /// <summary>Reads <c>allowance(address,address)</c>.</summary>
-    public async Task<BigInteger> AllowanceAsync(EthereumAddress owner, EthereumAddress spender, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("allowance(address,address)", [owner, spender], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> AllowanceAsync(string owner, string spender, BlockParameter? block = null)
+        => QueryAsync<AllowanceFunction, BigInteger>(new AllowanceFunction { Owner = owner, Spender = spender }, block);
 
-    /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
-    public static byte[] EncodeApprove(EthereumAddress spender, BigInteger @value)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([spender, @value]);
-
-    /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress spender, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "approve(address,uint256)", [spender, @value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
-    public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
+    /// <summary>Sends <c>approve(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ApproveAsync(IWeb3 sender, string spender, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ApproveFunction { Spender = spender, Value = @value }, cancellationToken);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
-    public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("balanceOf(address)", [account], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> BalanceOfAsync(string account, BlockParameter? block = null)
+        => QueryAsync<BalanceOfFunction, BigInteger>(new BalanceOfFunction { Account = account }, block);
 
-    /// <summary>Encodes a call to <c>claimVested(uint256)</c>.</summary>
-    public static byte[] EncodeClaimVested(BigInteger positionId)
-        => Artifact.Abi.Function("claimVested(uint256)").EncodeCall([positionId]);
-
-    /// <summary>Sends a transaction calling <c>claimVested(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ClaimVestedAsync(TransactionSender sender, BigInteger positionId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "claimVested(uint256)", [positionId], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>claimable(address,uint256)</c>.</summary>
-    public static byte[] EncodeClaimable(EthereumAddress holder, BigInteger positionId)
-        => Artifact.Abi.Function("claimable(address,uint256)").EncodeCall([holder, positionId]);
+    /// <summary>Sends <c>claimVested(uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ClaimVestedAsync(IWeb3 sender, BigInteger positionId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ClaimVestedFunction { PositionId = positionId }, cancellationToken);
 
     /// <summary>Reads <c>claimable(address,uint256)</c>.</summary>
-    public async Task<BigInteger> ClaimableAsync(EthereumAddress holder, BigInteger positionId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("claimable(address,uint256)", [holder, positionId], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>decimals()</c>.</summary>
-    public static byte[] EncodeDecimals()
-        => Artifact.Abi.Function("decimals()").EncodeCall([]);
+    public Task<BigInteger> ClaimableAsync(string holder, BigInteger positionId, BlockParameter? block = null)
+        => QueryAsync<ClaimableFunction, BigInteger>(new ClaimableFunction { Holder = holder, PositionId = positionId }, block);
 
     /// <summary>Reads <c>decimals()</c>.</summary>
-    public async Task<byte> DecimalsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("decimals()", [], blockTag, cancellationToken);
-        return (byte)(BigInteger)result[0]!;
-    }
+    public Task<byte> DecimalsAsync(BlockParameter? block = null)
+        => QueryAsync<DecimalsFunction, byte>(new DecimalsFunction(), block);
 
-    /// <summary>Encodes a call to <c>deposit(address,uint256)</c>.</summary>
-    public static byte[] EncodeDeposit(EthereumAddress to, BigInteger amount)
-        => Artifact.Abi.Function("deposit(address,uint256)").EncodeCall([to, amount]);
-
-    /// <summary>Sends a transaction calling <c>deposit(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> DepositAsync(TransactionSender sender, EthereumAddress to, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "deposit(address,uint256)", [to, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>heu()</c>.</summary>
-    public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall([]);
+    /// <summary>Sends <c>deposit(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> DepositAsync(IWeb3 sender, string to, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new DepositFunction { To = to, Amount = amount }, cancellationToken);
 
     /// <summary>Reads <c>heu()</c>.</summary>
-    public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("heu()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>isProtocolContract(address)</c>.</summary>
-    public static byte[] EncodeIsProtocolContract(EthereumAddress account)
-        => Artifact.Abi.Function("isProtocolContract(address)").EncodeCall([account]);
+    public Task<string> HeuAsync(BlockParameter? block = null)
+        => QueryAsync<HeuFunction, string>(new HeuFunction(), block);
 
     /// <summary>Reads <c>isProtocolContract(address)</c>.</summary>
-    public async Task<bool> IsProtocolContractAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("isProtocolContract(address)", [account], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>name()</c>.</summary>
-    public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall([]);
+    public Task<bool> IsProtocolContractAsync(string account, BlockParameter? block = null)
+        => QueryAsync<IsProtocolContractFunction, bool>(new IsProtocolContractFunction { Account = account }, block);
 
     /// <summary>Reads <c>name()</c>.</summary>
-    public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("name()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<string> NameAsync(BlockParameter? block = null)
+        => QueryAsync<NameFunction, string>(new NameFunction(), block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
-    /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
-    public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
+    /// <summary>Sends <c>renounceOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RenounceOwnershipFunction(), cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "renounceOwnership()", [], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setProtocolContract(address,bool)</c>.</summary>
-    public static byte[] EncodeSetProtocolContract(EthereumAddress account, bool allowed)
-        => Artifact.Abi.Function("setProtocolContract(address,bool)").EncodeCall([account, allowed]);
-
-    /// <summary>Sends a transaction calling <c>setProtocolContract(address,bool)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetProtocolContractAsync(TransactionSender sender, EthereumAddress account, bool allowed, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setProtocolContract(address,bool)", [account, allowed], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>symbol()</c>.</summary>
-    public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall([]);
+    /// <summary>Sends <c>setProtocolContract(address,bool)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetProtocolContractAsync(IWeb3 sender, string account, bool allowed, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetProtocolContractFunction { Account = account, Allowed = allowed }, cancellationToken);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
-    public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("symbol()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>totalSupply()</c>.</summary>
-    public static byte[] EncodeTotalSupply()
-        => Artifact.Abi.Function("totalSupply()").EncodeCall([]);
+    public Task<string> SymbolAsync(BlockParameter? block = null)
+        => QueryAsync<SymbolFunction, string>(new SymbolFunction(), block);
 
     /// <summary>Reads <c>totalSupply()</c>.</summary>
-    public async Task<BigInteger> TotalSupplyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("totalSupply()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> TotalSupplyAsync(BlockParameter? block = null)
+        => QueryAsync<TotalSupplyFunction, BigInteger>(new TotalSupplyFunction(), block);
 
-    /// <summary>Encodes a call to <c>transfer(address,uint256)</c>.</summary>
-    public static byte[] EncodeTransfer(EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall([to, @value]);
+    /// <summary>Sends <c>transfer(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferAsync(IWeb3 sender, string to, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferFunction { To = to, Value = @value }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transfer(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferAsync(TransactionSender sender, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transfer(address,uint256)", [to, @value], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>transferFrom(address,address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferFromAsync(IWeb3 sender, string from, string to, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferFromFunction { From = from, To = to, Value = @value }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
-    public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, @value]);
+    /// <summary>Sends <c>transferOwnership(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(IWeb3 sender, string newOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferOwnershipFunction { NewOwner = newOwner }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferFrom(address,address,uint256)", [from, to, @value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
-    public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
-
-    /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferOwnership(address)", [newOwner], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>vest(uint256)</c>.</summary>
-    public static byte[] EncodeVest(BigInteger amount)
-        => Artifact.Abi.Function("vest(uint256)").EncodeCall([amount]);
-
-    /// <summary>Sends a transaction calling <c>vest(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> VestAsync(TransactionSender sender, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "vest(uint256)", [amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>vestingCount(address)</c>.</summary>
-    public static byte[] EncodeVestingCount(EthereumAddress holder)
-        => Artifact.Abi.Function("vestingCount(address)").EncodeCall([holder]);
+    /// <summary>Sends <c>vest(uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> VestAsync(IWeb3 sender, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new VestFunction { Amount = amount }, cancellationToken);
 
     /// <summary>Reads <c>vestingCount(address)</c>.</summary>
-    public async Task<BigInteger> VestingCountAsync(EthereumAddress holder, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("vestingCount(address)", [holder], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>vestingPosition(address,uint256)</c>.</summary>
-    public static byte[] EncodeVestingPosition(EthereumAddress holder, BigInteger positionId)
-        => Artifact.Abi.Function("vestingPosition(address,uint256)").EncodeCall([holder, positionId]);
-
-    /// <summary>What <c>vestingPosition(address,uint256)</c> returns.</summary>
-    public sealed record VestingPositionResult(BigInteger Amount, BigInteger Claimed, ulong Start, ulong End);
+    public Task<BigInteger> VestingCountAsync(string holder, BlockParameter? block = null)
+        => QueryAsync<VestingCountFunction, BigInteger>(new VestingCountFunction { Holder = holder }, block);
 
     /// <summary>Reads <c>vestingPosition(address,uint256)</c>.</summary>
-    public async Task<VestingPositionResult> VestingPositionAsync(EthereumAddress holder, BigInteger positionId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("vestingPosition(address,uint256)", [holder, positionId], blockTag, cancellationToken);
-        return new VestingPositionResult((BigInteger)result[0]!, (BigInteger)result[1]!, (ulong)(BigInteger)result[2]!, (ulong)(BigInteger)result[3]!);
-    }
-
-    /// <summary>The event <c>Approval(address,address,uint256)</c>.</summary>
-    public sealed record ApprovalEvent(EthereumAddress Owner, EthereumAddress Spender, BigInteger Value);
+    public Task<VestingPositionOutputDTO> VestingPositionAsync(string holder, BigInteger positionId, BlockParameter? block = null)
+        => QueryDtoAsync<VestingPositionFunction, VestingPositionOutputDTO>(new VestingPositionFunction { Holder = holder, PositionId = positionId }, block);
 
     /// <summary>The Approval events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ApprovalEvent> ApprovalEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Approval(address,address,uint256)").Select(e => new ApprovalEvent((EthereumAddress)e["owner"]!, (EthereumAddress)e["spender"]!, (BigInteger)e["value"]!))];
-
-    /// <summary>The event <c>Deposited(address,address,uint256)</c>.</summary>
-    public sealed record DepositedEvent(EthereumAddress From, EthereumAddress To, BigInteger Amount);
+    public IReadOnlyList<ApprovalEventDTO> ApprovalEvents(TransactionReceipt receipt) => Events<ApprovalEventDTO>(receipt);
 
     /// <summary>The Deposited events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<DepositedEvent> DepositedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Deposited(address,address,uint256)").Select(e => new DepositedEvent((EthereumAddress)e["from"]!, (EthereumAddress)e["to"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>OwnershipTransferred(address,address)</c>.</summary>
-    public sealed record OwnershipTransferredEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    public IReadOnlyList<DepositedEventDTO> DepositedEvents(TransactionReceipt receipt) => Events<DepositedEventDTO>(receipt);
 
     /// <summary>The OwnershipTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferredEvent> OwnershipTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferred(address,address)").Select(e => new OwnershipTransferredEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>ProtocolContractSet(address,bool)</c>.</summary>
-    public sealed record ProtocolContractSetEvent(EthereumAddress Account, bool Allowed);
+    public IReadOnlyList<OwnershipTransferredEventDTO> OwnershipTransferredEvents(TransactionReceipt receipt) => Events<OwnershipTransferredEventDTO>(receipt);
 
     /// <summary>The ProtocolContractSet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ProtocolContractSetEvent> ProtocolContractSetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "ProtocolContractSet(address,bool)").Select(e => new ProtocolContractSetEvent((EthereumAddress)e["account"]!, (bool)e["allowed"]!))];
-
-    /// <summary>The event <c>Transfer(address,address,uint256)</c>.</summary>
-    public sealed record TransferEvent(EthereumAddress From, EthereumAddress To, BigInteger Value);
+    public IReadOnlyList<ProtocolContractSetEventDTO> ProtocolContractSetEvents(TransactionReceipt receipt) => Events<ProtocolContractSetEventDTO>(receipt);
 
     /// <summary>The Transfer events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<TransferEvent> TransferEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Transfer(address,address,uint256)").Select(e => new TransferEvent((EthereumAddress)e["from"]!, (EthereumAddress)e["to"]!, (BigInteger)e["value"]!))];
-
-    /// <summary>The event <c>VestedClaimed(address,uint256,uint256)</c>.</summary>
-    public sealed record VestedClaimedEvent(EthereumAddress Holder, BigInteger PositionId, BigInteger Amount);
+    public IReadOnlyList<TransferEventDTO> TransferEvents(TransactionReceipt receipt) => Events<TransferEventDTO>(receipt);
 
     /// <summary>The VestedClaimed events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<VestedClaimedEvent> VestedClaimedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "VestedClaimed(address,uint256,uint256)").Select(e => new VestedClaimedEvent((EthereumAddress)e["holder"]!, (BigInteger)e["positionId"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>VestingStarted(address,uint256,uint256,uint64,uint64)</c>.</summary>
-    public sealed record VestingStartedEvent(EthereumAddress Holder, BigInteger PositionId, BigInteger Amount, ulong Start, ulong End);
+    public IReadOnlyList<VestedClaimedEventDTO> VestedClaimedEvents(TransactionReceipt receipt) => Events<VestedClaimedEventDTO>(receipt);
 
     /// <summary>The VestingStarted events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<VestingStartedEvent> VestingStartedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "VestingStarted(address,uint256,uint256,uint64,uint64)").Select(e => new VestingStartedEvent((EthereumAddress)e["holder"]!, (BigInteger)e["positionId"]!, (BigInteger)e["amount"]!, (ulong)(BigInteger)e["start"]!, (ulong)(BigInteger)e["end"]!))];
+    public IReadOnlyList<VestingStartedEventDTO> VestingStartedEvents(TransactionReceipt receipt) => Events<VestingStartedEventDTO>(receipt);
 }

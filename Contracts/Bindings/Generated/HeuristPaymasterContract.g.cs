@@ -6,207 +6,104 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.HeuristPaymaster;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of HeuristPaymaster.
+// Typed service of HeuristPaymaster.
 
 /// <summary>Typed access to a deployed HeuristPaymaster.</summary>
-public sealed partial class HeuristPaymasterContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class HeuristPaymasterContract(IWeb3 web3, string address) : ContractService(web3, address, "HeuristPaymaster")
 {
     /// <summary>The compiled HeuristPaymaster: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("HeuristPaymaster");
 
-    /// <summary>Deploys a new HeuristPaymaster and waits for it to be mined.</summary>
-    public static async Task<HeuristPaymasterContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress entryPoint, EthereumAddress nft, EthereumAddress sponsorSigner, EthereumAddress owner, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [entryPoint, nft, sponsorSigner, owner], BigInteger.Zero, cancellationToken));
+    /// <summary>Deploys a new HeuristPaymaster from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<HeuristPaymasterContract> DeployAsync(IWeb3 sender, string entryPoint, string nft, string sponsorSigner, string owner, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new HeuristPaymasterDeployment { EntryPoint = entryPoint, Nft = nft, SponsorSigner = sponsorSigner, Owner = owner }, "HeuristPaymaster", cancellationToken));
 
-    /// <summary>Encodes a call to <c>acceptOwnership()</c>.</summary>
-    public static byte[] EncodeAcceptOwnership()
-        => Artifact.Abi.Function("acceptOwnership()").EncodeCall([]);
+    /// <summary>Sends <c>acceptOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> AcceptOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new AcceptOwnershipFunction(), cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>acceptOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> AcceptOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "acceptOwnership()", [], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>addStake(uint32)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> AddStakeAsync(IWeb3 sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new AddStakeFunction { UnstakeDelaySec = unstakeDelaySec, AmountToSend = weiValue }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>addStake(uint32)</c>.</summary>
-    public static byte[] EncodeAddStake(uint unstakeDelaySec)
-        => Artifact.Abi.Function("addStake(uint32)").EncodeCall([(BigInteger)unstakeDelaySec]);
-
-    /// <summary>Sends a transaction calling <c>addStake(uint32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> AddStakeAsync(TransactionSender sender, uint unstakeDelaySec, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "addStake(uint32)", [(BigInteger)unstakeDelaySec], weiValue, cancellationToken);
-
-    /// <summary>Encodes a call to <c>deposit()</c>.</summary>
-    public static byte[] EncodeDeposit()
-        => Artifact.Abi.Function("deposit()").EncodeCall([]);
-
-    /// <summary>Sends a transaction calling <c>deposit()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> DepositAsync(TransactionSender sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "deposit()", [], weiValue, cancellationToken);
-
-    /// <summary>Encodes a call to <c>entryPoint()</c>.</summary>
-    public static byte[] EncodeEntryPoint()
-        => Artifact.Abi.Function("entryPoint()").EncodeCall([]);
+    /// <summary>Sends <c>deposit()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> DepositAsync(IWeb3 sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new DepositFunction { AmountToSend = weiValue }, cancellationToken);
 
     /// <summary>Reads <c>entryPoint()</c>.</summary>
-    public async Task<EthereumAddress> EntryPointAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("entryPoint()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>getDeposit()</c>.</summary>
-    public static byte[] EncodeGetDeposit()
-        => Artifact.Abi.Function("getDeposit()").EncodeCall([]);
+    public Task<string> EntryPointAsync(BlockParameter? block = null)
+        => QueryAsync<EntryPointFunction, string>(new EntryPointFunction(), block);
 
     /// <summary>Reads <c>getDeposit()</c>.</summary>
-    public async Task<BigInteger> GetDepositAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getDeposit()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)</c>.</summary>
-    public static byte[] EncodeGetHash(PackedUserOperation userOp, ulong validUntil, ulong validAfter)
-        => Artifact.Abi.Function("getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)").EncodeCall([userOp.ToAbi(), (BigInteger)validUntil, (BigInteger)validAfter]);
+    public Task<BigInteger> GetDepositAsync(BlockParameter? block = null)
+        => QueryAsync<GetDepositFunction, BigInteger>(new GetDepositFunction(), block);
 
     /// <summary>Reads <c>getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)</c>.</summary>
-    public async Task<byte[]> GetHashAsync(PackedUserOperation userOp, ulong validUntil, ulong validAfter, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getHash((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),uint48,uint48)", [userOp.ToAbi(), (BigInteger)validUntil, (BigInteger)validAfter], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>nft()</c>.</summary>
-    public static byte[] EncodeNft()
-        => Artifact.Abi.Function("nft()").EncodeCall([]);
+    public Task<byte[]> GetHashAsync(PackedUserOperation userOp, ulong validUntil, ulong validAfter, BlockParameter? block = null)
+        => QueryAsync<GetHashFunction, byte[]>(new GetHashFunction { UserOp = userOp, ValidUntil = validUntil, ValidAfter = validAfter }, block);
 
     /// <summary>Reads <c>nft()</c>.</summary>
-    public async Task<EthereumAddress> NftAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("nft()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<string> NftAsync(BlockParameter? block = null)
+        => QueryAsync<NftFunction, string>(new NftFunction(), block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>pendingOwner()</c>.</summary>
-    public static byte[] EncodePendingOwner()
-        => Artifact.Abi.Function("pendingOwner()").EncodeCall([]);
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
     /// <summary>Reads <c>pendingOwner()</c>.</summary>
-    public async Task<EthereumAddress> PendingOwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("pendingOwner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> PendingOwnerAsync(BlockParameter? block = null)
+        => QueryAsync<PendingOwnerFunction, string>(new PendingOwnerFunction(), block);
 
-    /// <summary>Encodes a call to <c>postOp(uint8,bytes,uint256,uint256)</c>.</summary>
-    public static byte[] EncodePostOp(byte mode, byte[] context, BigInteger actualGasCost, BigInteger actualUserOpFeePerGas)
-        => Artifact.Abi.Function("postOp(uint8,bytes,uint256,uint256)").EncodeCall([(BigInteger)mode, context, actualGasCost, actualUserOpFeePerGas]);
+    /// <summary>Sends <c>postOp(uint8,bytes,uint256,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> PostOpAsync(IWeb3 sender, byte mode, byte[] context, BigInteger actualGasCost, BigInteger actualUserOpFeePerGas, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new PostOpFunction { Mode = mode, Context = context, ActualGasCost = actualGasCost, ActualUserOpFeePerGas = actualUserOpFeePerGas }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>postOp(uint8,bytes,uint256,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> PostOpAsync(TransactionSender sender, byte mode, byte[] context, BigInteger actualGasCost, BigInteger actualUserOpFeePerGas, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "postOp(uint8,bytes,uint256,uint256)", [(BigInteger)mode, context, actualGasCost, actualUserOpFeePerGas], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>renounceOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RenounceOwnershipFunction(), cancellationToken);
 
-    /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
-    public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
-
-    /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "renounceOwnership()", [], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setSponsorSigner(address)</c>.</summary>
-    public static byte[] EncodeSetSponsorSigner(EthereumAddress signer)
-        => Artifact.Abi.Function("setSponsorSigner(address)").EncodeCall([signer]);
-
-    /// <summary>Sends a transaction calling <c>setSponsorSigner(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetSponsorSignerAsync(TransactionSender sender, EthereumAddress signer, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setSponsorSigner(address)", [signer], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>sponsorSigner()</c>.</summary>
-    public static byte[] EncodeSponsorSigner()
-        => Artifact.Abi.Function("sponsorSigner()").EncodeCall([]);
+    /// <summary>Sends <c>setSponsorSigner(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetSponsorSignerAsync(IWeb3 sender, string signer, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetSponsorSignerFunction { Signer = signer }, cancellationToken);
 
     /// <summary>Reads <c>sponsorSigner()</c>.</summary>
-    public async Task<EthereumAddress> SponsorSignerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("sponsorSigner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> SponsorSignerAsync(BlockParameter? block = null)
+        => QueryAsync<SponsorSignerFunction, string>(new SponsorSignerFunction(), block);
 
-    /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
-    public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
+    /// <summary>Sends <c>transferOwnership(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(IWeb3 sender, string newOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferOwnershipFunction { NewOwner = newOwner }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferOwnership(address)", [newOwner], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>unlockStake()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> UnlockStakeAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new UnlockStakeFunction(), cancellationToken);
 
-    /// <summary>Encodes a call to <c>unlockStake()</c>.</summary>
-    public static byte[] EncodeUnlockStake()
-        => Artifact.Abi.Function("unlockStake()").EncodeCall([]);
+    /// <summary>Sends <c>validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ValidatePaymasterUserOpAsync(IWeb3 sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger maxCost, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ValidatePaymasterUserOpFunction { UserOp = userOp, UserOpHash = userOpHash, MaxCost = maxCost }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>unlockStake()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> UnlockStakeAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "unlockStake()", [], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>withdrawStake(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawStakeAsync(IWeb3 sender, string withdrawAddress, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawStakeFunction { WithdrawAddress = withdrawAddress }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c>.</summary>
-    public static byte[] EncodeValidatePaymasterUserOp(PackedUserOperation userOp, byte[] userOpHash, BigInteger maxCost)
-        => Artifact.Abi.Function("validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall([userOp.ToAbi(), userOpHash, maxCost]);
-
-    /// <summary>Sends a transaction calling <c>validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ValidatePaymasterUserOpAsync(TransactionSender sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger maxCost, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "validatePaymasterUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)", [userOp.ToAbi(), userOpHash, maxCost], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>withdrawStake(address)</c>.</summary>
-    public static byte[] EncodeWithdrawStake(EthereumAddress withdrawAddress)
-        => Artifact.Abi.Function("withdrawStake(address)").EncodeCall([withdrawAddress]);
-
-    /// <summary>Sends a transaction calling <c>withdrawStake(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawStakeAsync(TransactionSender sender, EthereumAddress withdrawAddress, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdrawStake(address)", [withdrawAddress], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>withdrawTo(address,uint256)</c>.</summary>
-    public static byte[] EncodeWithdrawTo(EthereumAddress withdrawAddress, BigInteger amount)
-        => Artifact.Abi.Function("withdrawTo(address,uint256)").EncodeCall([withdrawAddress, amount]);
-
-    /// <summary>Sends a transaction calling <c>withdrawTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdrawTo(address,uint256)", [withdrawAddress, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>OwnershipTransferStarted(address,address)</c>.</summary>
-    public sealed record OwnershipTransferStartedEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    /// <summary>Sends <c>withdrawTo(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawToAsync(IWeb3 sender, string withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawToFunction { WithdrawAddress = withdrawAddress, Amount = amount }, cancellationToken);
 
     /// <summary>The OwnershipTransferStarted events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferStartedEvent> OwnershipTransferStartedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferStarted(address,address)").Select(e => new OwnershipTransferStartedEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>OwnershipTransferred(address,address)</c>.</summary>
-    public sealed record OwnershipTransferredEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    public IReadOnlyList<OwnershipTransferStartedEventDTO> OwnershipTransferStartedEvents(TransactionReceipt receipt) => Events<OwnershipTransferStartedEventDTO>(receipt);
 
     /// <summary>The OwnershipTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferredEvent> OwnershipTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferred(address,address)").Select(e => new OwnershipTransferredEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>SponsorSignerSet(address)</c>.</summary>
-    public sealed record SponsorSignerSetEvent(EthereumAddress Signer);
+    public IReadOnlyList<OwnershipTransferredEventDTO> OwnershipTransferredEvents(TransactionReceipt receipt) => Events<OwnershipTransferredEventDTO>(receipt);
 
     /// <summary>The SponsorSignerSet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<SponsorSignerSetEvent> SponsorSignerSetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "SponsorSignerSet(address)").Select(e => new SponsorSignerSetEvent((EthereumAddress)e["signer"]!))];
+    public IReadOnlyList<SponsorSignerSetEventDTO> SponsorSignerSetEvents(TransactionReceipt receipt) => Events<SponsorSignerSetEventDTO>(receipt);
 }

@@ -6,220 +6,107 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.HeuristToken;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of HeuristToken.
+// Typed service of HeuristToken.
 
 /// <summary>Typed access to a deployed HeuristToken.</summary>
-public sealed partial class HeuristTokenContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class HeuristTokenContract(IWeb3 web3, string address) : ContractService(web3, address, "HeuristToken")
 {
     /// <summary>The compiled HeuristToken: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("HeuristToken");
 
-    /// <summary>Deploys a new HeuristToken and waits for it to be mined.</summary>
-    public static async Task<HeuristTokenContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress treasury, EthereumAddress owner, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [treasury, owner], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>allowance(address,address)</c>.</summary>
-    public static byte[] EncodeAllowance(EthereumAddress owner, EthereumAddress spender)
-        => Artifact.Abi.Function("allowance(address,address)").EncodeCall([owner, spender]);
+    /// <summary>Deploys a new HeuristToken from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<HeuristTokenContract> DeployAsync(IWeb3 sender, string treasury, string owner, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new HeuristTokenDeployment { Treasury = treasury, Owner = owner }, "HeuristToken", cancellationToken));
 
     /// <summary>Reads <c>allowance(address,address)</c>.</summary>
-    public async Task<BigInteger> AllowanceAsync(EthereumAddress owner, EthereumAddress spender, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("allowance(address,address)", [owner, spender], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> AllowanceAsync(string owner, string spender, BlockParameter? block = null)
+        => QueryAsync<AllowanceFunction, BigInteger>(new AllowanceFunction { Owner = owner, Spender = spender }, block);
 
-    /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
-    public static byte[] EncodeApprove(EthereumAddress spender, BigInteger @value)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([spender, @value]);
-
-    /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress spender, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "approve(address,uint256)", [spender, @value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
-    public static byte[] EncodeBalanceOf(EthereumAddress account)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([account]);
+    /// <summary>Sends <c>approve(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ApproveAsync(IWeb3 sender, string spender, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ApproveFunction { Spender = spender, Value = @value }, cancellationToken);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
-    public async Task<BigInteger> BalanceOfAsync(EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("balanceOf(address)", [account], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> BalanceOfAsync(string account, BlockParameter? block = null)
+        => QueryAsync<BalanceOfFunction, BigInteger>(new BalanceOfFunction { Account = account }, block);
 
-    /// <summary>Encodes a call to <c>burn(uint256)</c>.</summary>
-    public static byte[] EncodeBurn(BigInteger @value)
-        => Artifact.Abi.Function("burn(uint256)").EncodeCall([@value]);
+    /// <summary>Sends <c>burn(uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> BurnAsync(IWeb3 sender, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new BurnFunction { Value = @value }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>burn(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> BurnAsync(TransactionSender sender, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "burn(uint256)", [@value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>burnFrom(address,uint256)</c>.</summary>
-    public static byte[] EncodeBurnFrom(EthereumAddress account, BigInteger @value)
-        => Artifact.Abi.Function("burnFrom(address,uint256)").EncodeCall([account, @value]);
-
-    /// <summary>Sends a transaction calling <c>burnFrom(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> BurnFromAsync(TransactionSender sender, EthereumAddress account, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "burnFrom(address,uint256)", [account, @value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>cap()</c>.</summary>
-    public static byte[] EncodeCap()
-        => Artifact.Abi.Function("cap()").EncodeCall([]);
+    /// <summary>Sends <c>burnFrom(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> BurnFromAsync(IWeb3 sender, string account, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new BurnFromFunction { Account = account, Value = @value }, cancellationToken);
 
     /// <summary>Reads <c>cap()</c>.</summary>
-    public async Task<BigInteger> CapAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("cap()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>decimals()</c>.</summary>
-    public static byte[] EncodeDecimals()
-        => Artifact.Abi.Function("decimals()").EncodeCall([]);
+    public Task<BigInteger> CapAsync(BlockParameter? block = null)
+        => QueryAsync<CapFunction, BigInteger>(new CapFunction(), block);
 
     /// <summary>Reads <c>decimals()</c>.</summary>
-    public async Task<byte> DecimalsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("decimals()", [], blockTag, cancellationToken);
-        return (byte)(BigInteger)result[0]!;
-    }
+    public Task<byte> DecimalsAsync(BlockParameter? block = null)
+        => QueryAsync<DecimalsFunction, byte>(new DecimalsFunction(), block);
 
-    /// <summary>Encodes a call to <c>mint(address,uint256)</c>.</summary>
-    public static byte[] EncodeMint(EthereumAddress to, BigInteger amount)
-        => Artifact.Abi.Function("mint(address,uint256)").EncodeCall([to, amount]);
-
-    /// <summary>Sends a transaction calling <c>mint(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> MintAsync(TransactionSender sender, EthereumAddress to, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "mint(address,uint256)", [to, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>minter()</c>.</summary>
-    public static byte[] EncodeMinter()
-        => Artifact.Abi.Function("minter()").EncodeCall([]);
+    /// <summary>Sends <c>mint(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> MintAsync(IWeb3 sender, string to, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new MintFunction { To = to, Amount = amount }, cancellationToken);
 
     /// <summary>Reads <c>minter()</c>.</summary>
-    public async Task<EthereumAddress> MinterAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("minter()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>name()</c>.</summary>
-    public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall([]);
+    public Task<string> MinterAsync(BlockParameter? block = null)
+        => QueryAsync<MinterFunction, string>(new MinterFunction(), block);
 
     /// <summary>Reads <c>name()</c>.</summary>
-    public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("name()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<string> NameAsync(BlockParameter? block = null)
+        => QueryAsync<NameFunction, string>(new NameFunction(), block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
-    /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
-    public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
+    /// <summary>Sends <c>renounceOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RenounceOwnershipFunction(), cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "renounceOwnership()", [], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setMinter(address)</c>.</summary>
-    public static byte[] EncodeSetMinter(EthereumAddress minter)
-        => Artifact.Abi.Function("setMinter(address)").EncodeCall([minter]);
-
-    /// <summary>Sends a transaction calling <c>setMinter(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetMinterAsync(TransactionSender sender, EthereumAddress minter, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setMinter(address)", [minter], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>symbol()</c>.</summary>
-    public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall([]);
+    /// <summary>Sends <c>setMinter(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetMinterAsync(IWeb3 sender, string minter, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetMinterFunction { Minter = minter }, cancellationToken);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
-    public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("symbol()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>totalSupply()</c>.</summary>
-    public static byte[] EncodeTotalSupply()
-        => Artifact.Abi.Function("totalSupply()").EncodeCall([]);
+    public Task<string> SymbolAsync(BlockParameter? block = null)
+        => QueryAsync<SymbolFunction, string>(new SymbolFunction(), block);
 
     /// <summary>Reads <c>totalSupply()</c>.</summary>
-    public async Task<BigInteger> TotalSupplyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("totalSupply()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> TotalSupplyAsync(BlockParameter? block = null)
+        => QueryAsync<TotalSupplyFunction, BigInteger>(new TotalSupplyFunction(), block);
 
-    /// <summary>Encodes a call to <c>transfer(address,uint256)</c>.</summary>
-    public static byte[] EncodeTransfer(EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transfer(address,uint256)").EncodeCall([to, @value]);
+    /// <summary>Sends <c>transfer(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferAsync(IWeb3 sender, string to, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferFunction { To = to, Value = @value }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transfer(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferAsync(TransactionSender sender, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transfer(address,uint256)", [to, @value], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>transferFrom(address,address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferFromAsync(IWeb3 sender, string from, string to, BigInteger @value, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferFromFunction { From = from, To = to, Value = @value }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
-    public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger @value)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, @value]);
-
-    /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger @value, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferFrom(address,address,uint256)", [from, to, @value], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
-    public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
-
-    /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferOwnership(address)", [newOwner], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>Approval(address,address,uint256)</c>.</summary>
-    public sealed record ApprovalEvent(EthereumAddress Owner, EthereumAddress Spender, BigInteger Value);
+    /// <summary>Sends <c>transferOwnership(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(IWeb3 sender, string newOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferOwnershipFunction { NewOwner = newOwner }, cancellationToken);
 
     /// <summary>The Approval events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ApprovalEvent> ApprovalEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Approval(address,address,uint256)").Select(e => new ApprovalEvent((EthereumAddress)e["owner"]!, (EthereumAddress)e["spender"]!, (BigInteger)e["value"]!))];
-
-    /// <summary>The event <c>MinterSet(address)</c>.</summary>
-    public sealed record MinterSetEvent(EthereumAddress Minter);
+    public IReadOnlyList<ApprovalEventDTO> ApprovalEvents(TransactionReceipt receipt) => Events<ApprovalEventDTO>(receipt);
 
     /// <summary>The MinterSet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<MinterSetEvent> MinterSetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "MinterSet(address)").Select(e => new MinterSetEvent((EthereumAddress)e["minter"]!))];
-
-    /// <summary>The event <c>OwnershipTransferred(address,address)</c>.</summary>
-    public sealed record OwnershipTransferredEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    public IReadOnlyList<MinterSetEventDTO> MinterSetEvents(TransactionReceipt receipt) => Events<MinterSetEventDTO>(receipt);
 
     /// <summary>The OwnershipTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferredEvent> OwnershipTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferred(address,address)").Select(e => new OwnershipTransferredEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>Transfer(address,address,uint256)</c>.</summary>
-    public sealed record TransferEvent(EthereumAddress From, EthereumAddress To, BigInteger Value);
+    public IReadOnlyList<OwnershipTransferredEventDTO> OwnershipTransferredEvents(TransactionReceipt receipt) => Events<OwnershipTransferredEventDTO>(receipt);
 
     /// <summary>The Transfer events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<TransferEvent> TransferEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Transfer(address,address,uint256)").Select(e => new TransferEvent((EthereumAddress)e["from"]!, (EthereumAddress)e["to"]!, (BigInteger)e["value"]!))];
+    public IReadOnlyList<TransferEventDTO> TransferEvents(TransactionReceipt receipt) => Events<TransferEventDTO>(receipt);
 }

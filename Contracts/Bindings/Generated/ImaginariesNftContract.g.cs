@@ -6,310 +6,140 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.ImaginariesNft;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of ImaginariesNft.
+// Typed service of ImaginariesNft.
 
 /// <summary>Typed access to a deployed ImaginariesNft.</summary>
-public sealed partial class ImaginariesNftContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class ImaginariesNftContract(IWeb3 web3, string address) : ContractService(web3, address, "ImaginariesNft")
 {
     /// <summary>The compiled ImaginariesNft: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("ImaginariesNft");
 
-    /// <summary>Deploys a new ImaginariesNft and waits for it to be mined.</summary>
-    public static async Task<ImaginariesNftContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress studioSigner, EthereumAddress owner, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [studioSigner, owner], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>MINT_AUTHORIZATION_TYPEHASH()</c>.</summary>
-    public static byte[] EncodeMintAuthorizationTypehash()
-        => Artifact.Abi.Function("MINT_AUTHORIZATION_TYPEHASH()").EncodeCall([]);
+    /// <summary>Deploys a new ImaginariesNft from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<ImaginariesNftContract> DeployAsync(IWeb3 sender, string studioSigner, string owner, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new ImaginariesNftDeployment { StudioSigner = studioSigner, Owner = owner }, "ImaginariesNft", cancellationToken));
 
     /// <summary>Reads <c>MINT_AUTHORIZATION_TYPEHASH()</c>.</summary>
-    public async Task<byte[]> MintAuthorizationTypehashAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("MINT_AUTHORIZATION_TYPEHASH()", [], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
+    public Task<byte[]> MintAuthorizationTypehashAsync(BlockParameter? block = null)
+        => QueryAsync<MintAuthorizationTypehashFunction, byte[]>(new MintAuthorizationTypehashFunction(), block);
 
-    /// <summary>Encodes a call to <c>approve(address,uint256)</c>.</summary>
-    public static byte[] EncodeApprove(EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("approve(address,uint256)").EncodeCall([to, tokenId]);
-
-    /// <summary>Sends a transaction calling <c>approve(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ApproveAsync(TransactionSender sender, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "approve(address,uint256)", [to, tokenId], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>balanceOf(address)</c>.</summary>
-    public static byte[] EncodeBalanceOf(EthereumAddress owner)
-        => Artifact.Abi.Function("balanceOf(address)").EncodeCall([owner]);
+    /// <summary>Sends <c>approve(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ApproveAsync(IWeb3 sender, string to, BigInteger tokenId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ApproveFunction { To = to, TokenId = tokenId }, cancellationToken);
 
     /// <summary>Reads <c>balanceOf(address)</c>.</summary>
-    public async Task<BigInteger> BalanceOfAsync(EthereumAddress owner, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("balanceOf(address)", [owner], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>eip712Domain()</c>.</summary>
-    public static byte[] EncodeEip712Domain()
-        => Artifact.Abi.Function("eip712Domain()").EncodeCall([]);
-
-    /// <summary>What <c>eip712Domain()</c> returns.</summary>
-    public sealed record Eip712DomainResult(byte[] Fields, string Name, string Version, BigInteger ChainId, EthereumAddress VerifyingContract, byte[] Salt, IReadOnlyList<BigInteger> Extensions);
+    public Task<BigInteger> BalanceOfAsync(string owner, BlockParameter? block = null)
+        => QueryAsync<BalanceOfFunction, BigInteger>(new BalanceOfFunction { Owner = owner }, block);
 
     /// <summary>Reads <c>eip712Domain()</c>.</summary>
-    public async Task<Eip712DomainResult> Eip712DomainAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("eip712Domain()", [], blockTag, cancellationToken);
-        return new Eip712DomainResult((byte[])result[0]!, (string)result[1]!, (string)result[2]!, (BigInteger)result[3]!, (EthereumAddress)result[4]!, (byte[])result[5]!, ((object?[])result[6]!).Select(e0 => (BigInteger)e0!).ToArray());
-    }
-
-    /// <summary>Encodes a call to <c>getApproved(uint256)</c>.</summary>
-    public static byte[] EncodeGetApproved(BigInteger tokenId)
-        => Artifact.Abi.Function("getApproved(uint256)").EncodeCall([tokenId]);
+    public Task<Eip712DomainOutputDTO> Eip712DomainAsync(BlockParameter? block = null)
+        => QueryDtoAsync<Eip712DomainFunction, Eip712DomainOutputDTO>(new Eip712DomainFunction(), block);
 
     /// <summary>Reads <c>getApproved(uint256)</c>.</summary>
-    public async Task<EthereumAddress> GetApprovedAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getApproved(uint256)", [tokenId], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>hashMintAuthorization(address,bytes32,string,string,uint256)</c>.</summary>
-    public static byte[] EncodeHashMintAuthorization(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline)
-        => Artifact.Abi.Function("hashMintAuthorization(address,bytes32,string,string,uint256)").EncodeCall([to, imageHash, modelId, uri, deadline]);
+    public Task<string> GetApprovedAsync(BigInteger tokenId, BlockParameter? block = null)
+        => QueryAsync<GetApprovedFunction, string>(new GetApprovedFunction { TokenId = tokenId }, block);
 
     /// <summary>Reads <c>hashMintAuthorization(address,bytes32,string,string,uint256)</c>.</summary>
-    public async Task<byte[]> HashMintAuthorizationAsync(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("hashMintAuthorization(address,bytes32,string,string,uint256)", [to, imageHash, modelId, uri, deadline], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>isApprovedForAll(address,address)</c>.</summary>
-    public static byte[] EncodeIsApprovedForAll(EthereumAddress owner, EthereumAddress @operator)
-        => Artifact.Abi.Function("isApprovedForAll(address,address)").EncodeCall([owner, @operator]);
+    public Task<byte[]> HashMintAuthorizationAsync(string to, byte[] imageHash, string modelId, string uri, BigInteger deadline, BlockParameter? block = null)
+        => QueryAsync<HashMintAuthorizationFunction, byte[]>(new HashMintAuthorizationFunction { To = to, ImageHash = imageHash, ModelId = modelId, Uri = uri, Deadline = deadline }, block);
 
     /// <summary>Reads <c>isApprovedForAll(address,address)</c>.</summary>
-    public async Task<bool> IsApprovedForAllAsync(EthereumAddress owner, EthereumAddress @operator, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("isApprovedForAll(address,address)", [owner, @operator], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>isMinted(bytes32)</c>.</summary>
-    public static byte[] EncodeIsMinted(byte[] imageHash)
-        => Artifact.Abi.Function("isMinted(bytes32)").EncodeCall([imageHash]);
+    public Task<bool> IsApprovedForAllAsync(string owner, string @operator, BlockParameter? block = null)
+        => QueryAsync<IsApprovedForAllFunction, bool>(new IsApprovedForAllFunction { Owner = owner, Operator = @operator }, block);
 
     /// <summary>Reads <c>isMinted(bytes32)</c>.</summary>
-    public async Task<bool> IsMintedAsync(byte[] imageHash, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("isMinted(bytes32)", [imageHash], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
+    public Task<bool> IsMintedAsync(byte[] imageHash, BlockParameter? block = null)
+        => QueryAsync<IsMintedFunction, bool>(new IsMintedFunction { ImageHash = imageHash }, block);
 
-    /// <summary>Encodes a call to <c>mint(address,bytes32,string,string,uint256,bytes)</c>.</summary>
-    public static byte[] EncodeMint(EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, byte[] signature)
-        => Artifact.Abi.Function("mint(address,bytes32,string,string,uint256,bytes)").EncodeCall([to, imageHash, modelId, uri, deadline, signature]);
-
-    /// <summary>Sends a transaction calling <c>mint(address,bytes32,string,string,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> MintAsync(TransactionSender sender, EthereumAddress to, byte[] imageHash, string modelId, string uri, BigInteger deadline, byte[] signature, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "mint(address,bytes32,string,string,uint256,bytes)", [to, imageHash, modelId, uri, deadline, signature], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>name()</c>.</summary>
-    public static byte[] EncodeName()
-        => Artifact.Abi.Function("name()").EncodeCall([]);
+    /// <summary>Sends <c>mint(address,bytes32,string,string,uint256,bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> MintAsync(IWeb3 sender, string to, byte[] imageHash, string modelId, string uri, BigInteger deadline, byte[] signature, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new MintFunction { To = to, ImageHash = imageHash, ModelId = modelId, Uri = uri, Deadline = deadline, Signature = signature }, cancellationToken);
 
     /// <summary>Reads <c>name()</c>.</summary>
-    public async Task<string> NameAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("name()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<string> NameAsync(BlockParameter? block = null)
+        => QueryAsync<NameFunction, string>(new NameFunction(), block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>ownerOf(uint256)</c>.</summary>
-    public static byte[] EncodeOwnerOf(BigInteger tokenId)
-        => Artifact.Abi.Function("ownerOf(uint256)").EncodeCall([tokenId]);
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
     /// <summary>Reads <c>ownerOf(uint256)</c>.</summary>
-    public async Task<EthereumAddress> OwnerOfAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("ownerOf(uint256)", [tokenId], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>pendingTokenUri()</c>.</summary>
-    public static byte[] EncodePendingTokenUri()
-        => Artifact.Abi.Function("pendingTokenUri()").EncodeCall([]);
+    public Task<string> OwnerOfAsync(BigInteger tokenId, BlockParameter? block = null)
+        => QueryAsync<OwnerOfFunction, string>(new OwnerOfFunction { TokenId = tokenId }, block);
 
     /// <summary>Reads <c>pendingTokenUri()</c>.</summary>
-    public async Task<string> PendingTokenUriAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("pendingTokenUri()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
+    public Task<string> PendingTokenUriAsync(BlockParameter? block = null)
+        => QueryAsync<PendingTokenUriFunction, string>(new PendingTokenUriFunction(), block);
 
-    /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
-    public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
+    /// <summary>Sends <c>renounceOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RenounceOwnershipFunction(), cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "renounceOwnership()", [], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>safeTransferFrom(address,address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SafeTransferFromAsync(IWeb3 sender, string from, string to, BigInteger tokenId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SafeTransferFrom3Function { From = from, To = to, TokenId = tokenId }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>safeTransferFrom(address,address,uint256)</c>.</summary>
-    public static byte[] EncodeSafeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256)").EncodeCall([from, to, tokenId]);
+    /// <summary>Sends <c>safeTransferFrom(address,address,uint256,bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SafeTransferFromAsync(IWeb3 sender, string from, string to, BigInteger tokenId, byte[] data, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SafeTransferFrom4Function { From = from, To = to, TokenId = tokenId, Data = data }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>safeTransferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SafeTransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "safeTransferFrom(address,address,uint256)", [from, to, tokenId], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>setApprovalForAll(address,bool)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetApprovalForAllAsync(IWeb3 sender, string @operator, bool approved, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetApprovalForAllFunction { Operator = @operator, Approved = approved }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>safeTransferFrom(address,address,uint256,bytes)</c>.</summary>
-    public static byte[] EncodeSafeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId, byte[] data)
-        => Artifact.Abi.Function("safeTransferFrom(address,address,uint256,bytes)").EncodeCall([from, to, tokenId, data]);
-
-    /// <summary>Sends a transaction calling <c>safeTransferFrom(address,address,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SafeTransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, byte[] data, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "safeTransferFrom(address,address,uint256,bytes)", [from, to, tokenId, data], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setApprovalForAll(address,bool)</c>.</summary>
-    public static byte[] EncodeSetApprovalForAll(EthereumAddress @operator, bool approved)
-        => Artifact.Abi.Function("setApprovalForAll(address,bool)").EncodeCall([@operator, approved]);
-
-    /// <summary>Sends a transaction calling <c>setApprovalForAll(address,bool)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetApprovalForAllAsync(TransactionSender sender, EthereumAddress @operator, bool approved, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setApprovalForAll(address,bool)", [@operator, approved], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setStudioSigner(address)</c>.</summary>
-    public static byte[] EncodeSetStudioSigner(EthereumAddress signer)
-        => Artifact.Abi.Function("setStudioSigner(address)").EncodeCall([signer]);
-
-    /// <summary>Sends a transaction calling <c>setStudioSigner(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetStudioSignerAsync(TransactionSender sender, EthereumAddress signer, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setStudioSigner(address)", [signer], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>studioSigner()</c>.</summary>
-    public static byte[] EncodeStudioSigner()
-        => Artifact.Abi.Function("studioSigner()").EncodeCall([]);
+    /// <summary>Sends <c>setStudioSigner(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetStudioSignerAsync(IWeb3 sender, string signer, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetStudioSignerFunction { Signer = signer }, cancellationToken);
 
     /// <summary>Reads <c>studioSigner()</c>.</summary>
-    public async Task<EthereumAddress> StudioSignerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("studioSigner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
-    public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
+    public Task<string> StudioSignerAsync(BlockParameter? block = null)
+        => QueryAsync<StudioSignerFunction, string>(new StudioSignerFunction(), block);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
-    public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("supportsInterface(bytes4)", [interfaceId], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>symbol()</c>.</summary>
-    public static byte[] EncodeSymbol()
-        => Artifact.Abi.Function("symbol()").EncodeCall([]);
+    public Task<bool> SupportsInterfaceAsync(byte[] interfaceId, BlockParameter? block = null)
+        => QueryAsync<SupportsInterfaceFunction, bool>(new SupportsInterfaceFunction { InterfaceId = interfaceId }, block);
 
     /// <summary>Reads <c>symbol()</c>.</summary>
-    public async Task<string> SymbolAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("symbol()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>tokenURI(uint256)</c>.</summary>
-    public static byte[] EncodeTokenURI(BigInteger tokenId)
-        => Artifact.Abi.Function("tokenURI(uint256)").EncodeCall([tokenId]);
+    public Task<string> SymbolAsync(BlockParameter? block = null)
+        => QueryAsync<SymbolFunction, string>(new SymbolFunction(), block);
 
     /// <summary>Reads <c>tokenURI(uint256)</c>.</summary>
-    public async Task<string> TokenURIAsync(BigInteger tokenId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("tokenURI(uint256)", [tokenId], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
+    public Task<string> TokenURIAsync(BigInteger tokenId, BlockParameter? block = null)
+        => QueryAsync<TokenURIFunction, string>(new TokenURIFunction { TokenId = tokenId }, block);
 
-    /// <summary>Encodes a call to <c>transferFrom(address,address,uint256)</c>.</summary>
-    public static byte[] EncodeTransferFrom(EthereumAddress from, EthereumAddress to, BigInteger tokenId)
-        => Artifact.Abi.Function("transferFrom(address,address,uint256)").EncodeCall([from, to, tokenId]);
+    /// <summary>Sends <c>transferFrom(address,address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferFromAsync(IWeb3 sender, string from, string to, BigInteger tokenId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferFromFunction { From = from, To = to, TokenId = tokenId }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transferFrom(address,address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferFromAsync(TransactionSender sender, EthereumAddress from, EthereumAddress to, BigInteger tokenId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferFrom(address,address,uint256)", [from, to, tokenId], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
-    public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
-
-    /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferOwnership(address)", [newOwner], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>Approval(address,address,uint256)</c>.</summary>
-    public sealed record ApprovalEvent(EthereumAddress Owner, EthereumAddress Approved, BigInteger TokenId);
+    /// <summary>Sends <c>transferOwnership(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(IWeb3 sender, string newOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferOwnershipFunction { NewOwner = newOwner }, cancellationToken);
 
     /// <summary>The Approval events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ApprovalEvent> ApprovalEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Approval(address,address,uint256)").Select(e => new ApprovalEvent((EthereumAddress)e["owner"]!, (EthereumAddress)e["approved"]!, (BigInteger)e["tokenId"]!))];
-
-    /// <summary>The event <c>ApprovalForAll(address,address,bool)</c>.</summary>
-    public sealed record ApprovalForAllEvent(EthereumAddress Owner, EthereumAddress Operator, bool Approved);
+    public IReadOnlyList<ApprovalEventDTO> ApprovalEvents(TransactionReceipt receipt) => Events<ApprovalEventDTO>(receipt);
 
     /// <summary>The ApprovalForAll events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ApprovalForAllEvent> ApprovalForAllEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "ApprovalForAll(address,address,bool)").Select(e => new ApprovalForAllEvent((EthereumAddress)e["owner"]!, (EthereumAddress)e["operator"]!, (bool)e["approved"]!))];
-
-    /// <summary>The event <c>EIP712DomainChanged()</c>.</summary>
-    public sealed record EIP712DomainChangedEvent();
+    public IReadOnlyList<ApprovalForAllEventDTO> ApprovalForAllEvents(TransactionReceipt receipt) => Events<ApprovalForAllEventDTO>(receipt);
 
     /// <summary>The EIP712DomainChanged events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<EIP712DomainChangedEvent> EIP712DomainChangedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "EIP712DomainChanged()").Select(e => new EIP712DomainChangedEvent())];
-
-    /// <summary>The event <c>ImageMinted(uint256,address,bytes32,string,string)</c>.</summary>
-    public sealed record ImageMintedEvent(BigInteger TokenId, EthereumAddress To, byte[] ImageHash, string ModelId, string Uri);
+    public IReadOnlyList<EIP712DomainChangedEventDTO> EIP712DomainChangedEvents(TransactionReceipt receipt) => Events<EIP712DomainChangedEventDTO>(receipt);
 
     /// <summary>The ImageMinted events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ImageMintedEvent> ImageMintedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "ImageMinted(uint256,address,bytes32,string,string)").Select(e => new ImageMintedEvent((BigInteger)e["tokenId"]!, (EthereumAddress)e["to"]!, (byte[])e["imageHash"]!, (string)e["modelId"]!, (string)e["uri"]!))];
-
-    /// <summary>The event <c>OwnershipTransferred(address,address)</c>.</summary>
-    public sealed record OwnershipTransferredEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    public IReadOnlyList<ImageMintedEventDTO> ImageMintedEvents(TransactionReceipt receipt) => Events<ImageMintedEventDTO>(receipt);
 
     /// <summary>The OwnershipTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferredEvent> OwnershipTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferred(address,address)").Select(e => new OwnershipTransferredEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>StudioSignerSet(address)</c>.</summary>
-    public sealed record StudioSignerSetEvent(EthereumAddress Signer);
+    public IReadOnlyList<OwnershipTransferredEventDTO> OwnershipTransferredEvents(TransactionReceipt receipt) => Events<OwnershipTransferredEventDTO>(receipt);
 
     /// <summary>The StudioSignerSet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StudioSignerSetEvent> StudioSignerSetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "StudioSignerSet(address)").Select(e => new StudioSignerSetEvent((EthereumAddress)e["signer"]!))];
-
-    /// <summary>The event <c>Transfer(address,address,uint256)</c>.</summary>
-    public sealed record TransferEvent(EthereumAddress From, EthereumAddress To, BigInteger TokenId);
+    public IReadOnlyList<StudioSignerSetEventDTO> StudioSignerSetEvents(TransactionReceipt receipt) => Events<StudioSignerSetEventDTO>(receipt);
 
     /// <summary>The Transfer events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<TransferEvent> TransferEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Transfer(address,address,uint256)").Select(e => new TransferEvent((EthereumAddress)e["from"]!, (EthereumAddress)e["to"]!, (BigInteger)e["tokenId"]!))];
+    public IReadOnlyList<TransferEventDTO> TransferEvents(TransactionReceipt receipt) => Events<TransferEventDTO>(receipt);
 }

@@ -6,292 +6,128 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.MinerStaking;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of MinerStaking.
+// Typed service of MinerStaking.
 
 /// <summary>Typed access to a deployed MinerStaking.</summary>
-public sealed partial class MinerStakingContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class MinerStakingContract(IWeb3 web3, string address) : ContractService(web3, address, "MinerStaking")
 {
     /// <summary>The compiled MinerStaking: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("MinerStaking");
 
-    /// <summary>Deploys a new MinerStaking and waits for it to be mined.</summary>
-    public static async Task<MinerStakingContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress heu, EthereumAddress esHeu, ulong epochLength, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [heu, esHeu, (BigInteger)epochLength], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>HEU_COOLDOWN()</c>.</summary>
-    public static byte[] EncodeHeuCooldown()
-        => Artifact.Abi.Function("HEU_COOLDOWN()").EncodeCall([]);
+    /// <summary>Deploys a new MinerStaking from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<MinerStakingContract> DeployAsync(IWeb3 sender, string heu, string esHeu, ulong epochLength, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new MinerStakingDeployment { Heu = heu, EsHeu = esHeu, EpochLength = epochLength }, "MinerStaking", cancellationToken));
 
     /// <summary>Reads <c>HEU_COOLDOWN()</c>.</summary>
-    public async Task<BigInteger> HeuCooldownAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("HEU_COOLDOWN()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>MAX_BRIBE_BPS()</c>.</summary>
-    public static byte[] EncodeMaxBribeBps()
-        => Artifact.Abi.Function("MAX_BRIBE_BPS()").EncodeCall([]);
+    public Task<BigInteger> HeuCooldownAsync(BlockParameter? block = null)
+        => QueryAsync<HeuCooldownFunction, BigInteger>(new HeuCooldownFunction(), block);
 
     /// <summary>Reads <c>MAX_BRIBE_BPS()</c>.</summary>
-    public async Task<ushort> MaxBribeBpsAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("MAX_BRIBE_BPS()", [], blockTag, cancellationToken);
-        return (ushort)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>MIN_ACTIVE_STAKE()</c>.</summary>
-    public static byte[] EncodeMinActiveStake()
-        => Artifact.Abi.Function("MIN_ACTIVE_STAKE()").EncodeCall([]);
+    public Task<ushort> MaxBribeBpsAsync(BlockParameter? block = null)
+        => QueryAsync<MaxBribeBpsFunction, ushort>(new MaxBribeBpsFunction(), block);
 
     /// <summary>Reads <c>MIN_ACTIVE_STAKE()</c>.</summary>
-    public async Task<BigInteger> MinActiveStakeAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("MIN_ACTIVE_STAKE()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>bribeOf(bytes32,uint64)</c>.</summary>
-    public static byte[] EncodeBribeOf(byte[] minerId, ulong epoch)
-        => Artifact.Abi.Function("bribeOf(bytes32,uint64)").EncodeCall([minerId, (BigInteger)epoch]);
+    public Task<BigInteger> MinActiveStakeAsync(BlockParameter? block = null)
+        => QueryAsync<MinActiveStakeFunction, BigInteger>(new MinActiveStakeFunction(), block);
 
     /// <summary>Reads <c>bribeOf(bytes32,uint64)</c>.</summary>
-    public async Task<ushort> BribeOfAsync(byte[] minerId, ulong epoch, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("bribeOf(bytes32,uint64)", [minerId, (BigInteger)epoch], blockTag, cancellationToken);
-        return (ushort)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>currentEpoch()</c>.</summary>
-    public static byte[] EncodeCurrentEpoch()
-        => Artifact.Abi.Function("currentEpoch()").EncodeCall([]);
+    public Task<ushort> BribeOfAsync(byte[] minerId, ulong epoch, BlockParameter? block = null)
+        => QueryAsync<BribeOfFunction, ushort>(new BribeOfFunction { MinerId = minerId, Epoch = epoch }, block);
 
     /// <summary>Reads <c>currentEpoch()</c>.</summary>
-    public async Task<ulong> CurrentEpochAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("currentEpoch()", [], blockTag, cancellationToken);
-        return (ulong)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>epochLength()</c>.</summary>
-    public static byte[] EncodeEpochLength()
-        => Artifact.Abi.Function("epochLength()").EncodeCall([]);
+    public Task<ulong> CurrentEpochAsync(BlockParameter? block = null)
+        => QueryAsync<CurrentEpochFunction, ulong>(new CurrentEpochFunction(), block);
 
     /// <summary>Reads <c>epochLength()</c>.</summary>
-    public async Task<ulong> EpochLengthAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("epochLength()", [], blockTag, cancellationToken);
-        return (ulong)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>esHeu()</c>.</summary>
-    public static byte[] EncodeEsHeu()
-        => Artifact.Abi.Function("esHeu()").EncodeCall([]);
+    public Task<ulong> EpochLengthAsync(BlockParameter? block = null)
+        => QueryAsync<EpochLengthFunction, ulong>(new EpochLengthFunction(), block);
 
     /// <summary>Reads <c>esHeu()</c>.</summary>
-    public async Task<EthereumAddress> EsHeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("esHeu()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>genesis()</c>.</summary>
-    public static byte[] EncodeGenesis()
-        => Artifact.Abi.Function("genesis()").EncodeCall([]);
+    public Task<string> EsHeuAsync(BlockParameter? block = null)
+        => QueryAsync<EsHeuFunction, string>(new EsHeuFunction(), block);
 
     /// <summary>Reads <c>genesis()</c>.</summary>
-    public async Task<ulong> GenesisAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("genesis()", [], blockTag, cancellationToken);
-        return (ulong)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>heu()</c>.</summary>
-    public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall([]);
+    public Task<ulong> GenesisAsync(BlockParameter? block = null)
+        => QueryAsync<GenesisFunction, ulong>(new GenesisFunction(), block);
 
     /// <summary>Reads <c>heu()</c>.</summary>
-    public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("heu()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>isActive(bytes32)</c>.</summary>
-    public static byte[] EncodeIsActive(byte[] minerId)
-        => Artifact.Abi.Function("isActive(bytes32)").EncodeCall([minerId]);
+    public Task<string> HeuAsync(BlockParameter? block = null)
+        => QueryAsync<HeuFunction, string>(new HeuFunction(), block);
 
     /// <summary>Reads <c>isActive(bytes32)</c>.</summary>
-    public async Task<bool> IsActiveAsync(byte[] minerId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("isActive(bytes32)", [minerId], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>minerOwner(bytes32)</c>.</summary>
-    public static byte[] EncodeMinerOwner(byte[] minerId)
-        => Artifact.Abi.Function("minerOwner(bytes32)").EncodeCall([minerId]);
+    public Task<bool> IsActiveAsync(byte[] minerId, BlockParameter? block = null)
+        => QueryAsync<IsActiveFunction, bool>(new IsActiveFunction { MinerId = minerId }, block);
 
     /// <summary>Reads <c>minerOwner(bytes32)</c>.</summary>
-    public async Task<EthereumAddress> MinerOwnerAsync(byte[] minerId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("minerOwner(bytes32)", [minerId], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>minerStake(bytes32)</c>.</summary>
-    public static byte[] EncodeMinerStake(byte[] minerId)
-        => Artifact.Abi.Function("minerStake(bytes32)").EncodeCall([minerId]);
-
-    /// <summary>What <c>minerStake(bytes32)</c> returns.</summary>
-    public sealed record MinerStakeResult(BigInteger HeuStaked, BigInteger EsHeuStaked);
+    public Task<string> MinerOwnerAsync(byte[] minerId, BlockParameter? block = null)
+        => QueryAsync<MinerOwnerFunction, string>(new MinerOwnerFunction { MinerId = minerId }, block);
 
     /// <summary>Reads <c>minerStake(bytes32)</c>.</summary>
-    public async Task<MinerStakeResult> MinerStakeAsync(byte[] minerId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("minerStake(bytes32)", [minerId], blockTag, cancellationToken);
-        return new MinerStakeResult((BigInteger)result[0]!, (BigInteger)result[1]!);
-    }
+    public Task<MinerStakeOutputDTO> MinerStakeAsync(byte[] minerId, BlockParameter? block = null)
+        => QueryDtoAsync<MinerStakeFunction, MinerStakeOutputDTO>(new MinerStakeFunction { MinerId = minerId }, block);
 
-    /// <summary>Encodes a call to <c>registerMiner(bytes32)</c>.</summary>
-    public static byte[] EncodeRegisterMiner(byte[] minerId)
-        => Artifact.Abi.Function("registerMiner(bytes32)").EncodeCall([minerId]);
+    /// <summary>Sends <c>registerMiner(bytes32)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RegisterMinerAsync(IWeb3 sender, byte[] minerId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RegisterMinerFunction { MinerId = minerId }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>registerMiner(bytes32)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RegisterMinerAsync(TransactionSender sender, byte[] minerId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "registerMiner(bytes32)", [minerId], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>setBribe(bytes32,uint16)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetBribeAsync(IWeb3 sender, byte[] minerId, ushort bps, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetBribeFunction { MinerId = minerId, Bps = bps }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>setBribe(bytes32,uint16)</c>.</summary>
-    public static byte[] EncodeSetBribe(byte[] minerId, ushort bps)
-        => Artifact.Abi.Function("setBribe(bytes32,uint16)").EncodeCall([minerId, (BigInteger)bps]);
-
-    /// <summary>Sends a transaction calling <c>setBribe(bytes32,uint16)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetBribeAsync(TransactionSender sender, byte[] minerId, ushort bps, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setBribe(bytes32,uint16)", [minerId, (BigInteger)bps], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>stake(bytes32,uint8,uint256)</c>.</summary>
-    public static byte[] EncodeStake(byte[] minerId, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("stake(bytes32,uint8,uint256)").EncodeCall([minerId, (BigInteger)kind, amount]);
-
-    /// <summary>Sends a transaction calling <c>stake(bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> StakeAsync(TransactionSender sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "stake(bytes32,uint8,uint256)", [minerId, (BigInteger)kind, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>stakeOf(address,bytes32,uint8)</c>.</summary>
-    public static byte[] EncodeStakeOf(EthereumAddress staker, byte[] minerId, byte kind)
-        => Artifact.Abi.Function("stakeOf(address,bytes32,uint8)").EncodeCall([staker, minerId, (BigInteger)kind]);
+    /// <summary>Sends <c>stake(bytes32,uint8,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> StakeAsync(IWeb3 sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new StakeFunction { MinerId = minerId, Kind = kind, Amount = amount }, cancellationToken);
 
     /// <summary>Reads <c>stakeOf(address,bytes32,uint8)</c>.</summary>
-    public async Task<BigInteger> StakeOfAsync(EthereumAddress staker, byte[] minerId, byte kind, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("stakeOf(address,bytes32,uint8)", [staker, minerId, (BigInteger)kind], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>totalStaked()</c>.</summary>
-    public static byte[] EncodeTotalStaked()
-        => Artifact.Abi.Function("totalStaked()").EncodeCall([]);
-
-    /// <summary>What <c>totalStaked()</c> returns.</summary>
-    public sealed record TotalStakedResult(BigInteger HeuStaked, BigInteger EsHeuStaked);
+    public Task<BigInteger> StakeOfAsync(string staker, byte[] minerId, byte kind, BlockParameter? block = null)
+        => QueryAsync<StakeOfFunction, BigInteger>(new StakeOfFunction { Staker = staker, MinerId = minerId, Kind = kind }, block);
 
     /// <summary>Reads <c>totalStaked()</c>.</summary>
-    public async Task<TotalStakedResult> TotalStakedAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("totalStaked()", [], blockTag, cancellationToken);
-        return new TotalStakedResult((BigInteger)result[0]!, (BigInteger)result[1]!);
-    }
+    public Task<TotalStakedOutputDTO> TotalStakedAsync(BlockParameter? block = null)
+        => QueryDtoAsync<TotalStakedFunction, TotalStakedOutputDTO>(new TotalStakedFunction(), block);
 
-    /// <summary>Encodes a call to <c>transferStake(bytes32,bytes32,uint8,uint256)</c>.</summary>
-    public static byte[] EncodeTransferStake(byte[] fromMiner, byte[] toMiner, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("transferStake(bytes32,bytes32,uint8,uint256)").EncodeCall([fromMiner, toMiner, (BigInteger)kind, amount]);
+    /// <summary>Sends <c>transferStake(bytes32,bytes32,uint8,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferStakeAsync(IWeb3 sender, byte[] fromMiner, byte[] toMiner, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferStakeFunction { FromMiner = fromMiner, ToMiner = toMiner, Kind = kind, Amount = amount }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>transferStake(bytes32,bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferStakeAsync(TransactionSender sender, byte[] fromMiner, byte[] toMiner, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferStake(bytes32,bytes32,uint8,uint256)", [fromMiner, toMiner, (BigInteger)kind, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>unstake(bytes32,uint8,uint256)</c>.</summary>
-    public static byte[] EncodeUnstake(byte[] minerId, byte kind, BigInteger amount)
-        => Artifact.Abi.Function("unstake(bytes32,uint8,uint256)").EncodeCall([minerId, (BigInteger)kind, amount]);
-
-    /// <summary>Sends a transaction calling <c>unstake(bytes32,uint8,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> UnstakeAsync(TransactionSender sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "unstake(bytes32,uint8,uint256)", [minerId, (BigInteger)kind, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>unstakeRequest(uint256)</c>.</summary>
-    public static byte[] EncodeUnstakeRequest(BigInteger requestId)
-        => Artifact.Abi.Function("unstakeRequest(uint256)").EncodeCall([requestId]);
-
-    /// <summary>What <c>unstakeRequest(uint256)</c> returns.</summary>
-    public sealed record UnstakeRequestResult(EthereumAddress Staker, byte[] MinerId, BigInteger Amount, ulong AvailableAt, bool Withdrawn);
+    /// <summary>Sends <c>unstake(bytes32,uint8,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> UnstakeAsync(IWeb3 sender, byte[] minerId, byte kind, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new UnstakeFunction { MinerId = minerId, Kind = kind, Amount = amount }, cancellationToken);
 
     /// <summary>Reads <c>unstakeRequest(uint256)</c>.</summary>
-    public async Task<UnstakeRequestResult> UnstakeRequestAsync(BigInteger requestId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("unstakeRequest(uint256)", [requestId], blockTag, cancellationToken);
-        return new UnstakeRequestResult((EthereumAddress)result[0]!, (byte[])result[1]!, (BigInteger)result[2]!, (ulong)(BigInteger)result[3]!, (bool)result[4]!);
-    }
+    public Task<UnstakeRequestOutputDTO> UnstakeRequestAsync(BigInteger requestId, BlockParameter? block = null)
+        => QueryDtoAsync<UnstakeRequestFunction, UnstakeRequestOutputDTO>(new UnstakeRequestFunction { RequestId = requestId }, block);
 
-    /// <summary>Encodes a call to <c>withdraw(uint256)</c>.</summary>
-    public static byte[] EncodeWithdraw(BigInteger requestId)
-        => Artifact.Abi.Function("withdraw(uint256)").EncodeCall([requestId]);
-
-    /// <summary>Sends a transaction calling <c>withdraw(uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawAsync(TransactionSender sender, BigInteger requestId, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdraw(uint256)", [requestId], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>BribeSet(bytes32,uint16,uint64)</c>.</summary>
-    public sealed record BribeSetEvent(byte[] MinerId, ushort Bps, ulong EffectiveEpoch);
+    /// <summary>Sends <c>withdraw(uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawAsync(IWeb3 sender, BigInteger requestId, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawFunction { RequestId = requestId }, cancellationToken);
 
     /// <summary>The BribeSet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<BribeSetEvent> BribeSetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "BribeSet(bytes32,uint16,uint64)").Select(e => new BribeSetEvent((byte[])e["minerId"]!, (ushort)(BigInteger)e["bps"]!, (ulong)(BigInteger)e["effectiveEpoch"]!))];
-
-    /// <summary>The event <c>MinerRegistered(bytes32,address)</c>.</summary>
-    public sealed record MinerRegisteredEvent(byte[] MinerId, EthereumAddress Owner);
+    public IReadOnlyList<BribeSetEventDTO> BribeSetEvents(TransactionReceipt receipt) => Events<BribeSetEventDTO>(receipt);
 
     /// <summary>The MinerRegistered events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<MinerRegisteredEvent> MinerRegisteredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "MinerRegistered(bytes32,address)").Select(e => new MinerRegisteredEvent((byte[])e["minerId"]!, (EthereumAddress)e["owner"]!))];
-
-    /// <summary>The event <c>StakeTransferred(address,bytes32,bytes32,uint8,uint256)</c>.</summary>
-    public sealed record StakeTransferredEvent(EthereumAddress Staker, byte[] FromMiner, byte[] ToMiner, byte Kind, BigInteger Amount);
+    public IReadOnlyList<MinerRegisteredEventDTO> MinerRegisteredEvents(TransactionReceipt receipt) => Events<MinerRegisteredEventDTO>(receipt);
 
     /// <summary>The StakeTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StakeTransferredEvent> StakeTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "StakeTransferred(address,bytes32,bytes32,uint8,uint256)").Select(e => new StakeTransferredEvent((EthereumAddress)e["staker"]!, (byte[])e["fromMiner"]!, (byte[])e["toMiner"]!, (byte)(BigInteger)e["kind"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>Staked(address,bytes32,uint8,uint256)</c>.</summary>
-    public sealed record StakedEvent(EthereumAddress Staker, byte[] MinerId, byte Kind, BigInteger Amount);
+    public IReadOnlyList<StakeTransferredEventDTO> StakeTransferredEvents(TransactionReceipt receipt) => Events<StakeTransferredEventDTO>(receipt);
 
     /// <summary>The Staked events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<StakedEvent> StakedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Staked(address,bytes32,uint8,uint256)").Select(e => new StakedEvent((EthereumAddress)e["staker"]!, (byte[])e["minerId"]!, (byte)(BigInteger)e["kind"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>UnstakeRequested(address,bytes32,uint256,uint256,uint64)</c>.</summary>
-    public sealed record UnstakeRequestedEvent(EthereumAddress Staker, byte[] MinerId, BigInteger RequestId, BigInteger Amount, ulong AvailableAt);
+    public IReadOnlyList<StakedEventDTO> StakedEvents(TransactionReceipt receipt) => Events<StakedEventDTO>(receipt);
 
     /// <summary>The UnstakeRequested events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UnstakeRequestedEvent> UnstakeRequestedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "UnstakeRequested(address,bytes32,uint256,uint256,uint64)").Select(e => new UnstakeRequestedEvent((EthereumAddress)e["staker"]!, (byte[])e["minerId"]!, (BigInteger)e["requestId"]!, (BigInteger)e["amount"]!, (ulong)(BigInteger)e["availableAt"]!))];
-
-    /// <summary>The event <c>Unstaked(address,bytes32,uint8,uint256)</c>.</summary>
-    public sealed record UnstakedEvent(EthereumAddress Staker, byte[] MinerId, byte Kind, BigInteger Amount);
+    public IReadOnlyList<UnstakeRequestedEventDTO> UnstakeRequestedEvents(TransactionReceipt receipt) => Events<UnstakeRequestedEventDTO>(receipt);
 
     /// <summary>The Unstaked events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UnstakedEvent> UnstakedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Unstaked(address,bytes32,uint8,uint256)").Select(e => new UnstakedEvent((EthereumAddress)e["staker"]!, (byte[])e["minerId"]!, (byte)(BigInteger)e["kind"]!, (BigInteger)e["amount"]!))];
-
-    /// <summary>The event <c>Withdrawn(address,uint256,uint256)</c>.</summary>
-    public sealed record WithdrawnEvent(EthereumAddress Staker, BigInteger RequestId, BigInteger Amount);
+    public IReadOnlyList<UnstakedEventDTO> UnstakedEvents(TransactionReceipt receipt) => Events<UnstakedEventDTO>(receipt);
 
     /// <summary>The Withdrawn events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<WithdrawnEvent> WithdrawnEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Withdrawn(address,uint256,uint256)").Select(e => new WithdrawnEvent((EthereumAddress)e["staker"]!, (BigInteger)e["requestId"]!, (BigInteger)e["amount"]!))];
+    public IReadOnlyList<WithdrawnEventDTO> WithdrawnEvents(TransactionReceipt receipt) => Events<WithdrawnEventDTO>(receipt);
 }

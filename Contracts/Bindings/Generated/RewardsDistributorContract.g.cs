@@ -6,210 +6,99 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.RewardsDistributor;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of RewardsDistributor.
+// Typed service of RewardsDistributor.
 
 /// <summary>Typed access to a deployed RewardsDistributor.</summary>
-public sealed partial class RewardsDistributorContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class RewardsDistributorContract(IWeb3 web3, string address) : ContractService(web3, address, "RewardsDistributor")
 {
     /// <summary>The compiled RewardsDistributor: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("RewardsDistributor");
 
-    /// <summary>Deploys a new RewardsDistributor and waits for it to be mined.</summary>
-    public static async Task<RewardsDistributorContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress heu, EthereumAddress esHeu, EthereumAddress settlementKey, EthereumAddress owner, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [heu, esHeu, settlementKey, owner], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>EMISSION_DURATION()</c>.</summary>
-    public static byte[] EncodeEmissionDuration()
-        => Artifact.Abi.Function("EMISSION_DURATION()").EncodeCall([]);
+    /// <summary>Deploys a new RewardsDistributor from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<RewardsDistributorContract> DeployAsync(IWeb3 sender, string heu, string esHeu, string settlementKey, string owner, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new RewardsDistributorDeployment { Heu = heu, EsHeu = esHeu, SettlementKey = settlementKey, Owner = owner }, "RewardsDistributor", cancellationToken));
 
     /// <summary>Reads <c>EMISSION_DURATION()</c>.</summary>
-    public async Task<BigInteger> EmissionDurationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("EMISSION_DURATION()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>MINING_EMISSION()</c>.</summary>
-    public static byte[] EncodeMiningEmission()
-        => Artifact.Abi.Function("MINING_EMISSION()").EncodeCall([]);
+    public Task<BigInteger> EmissionDurationAsync(BlockParameter? block = null)
+        => QueryAsync<EmissionDurationFunction, BigInteger>(new EmissionDurationFunction(), block);
 
     /// <summary>Reads <c>MINING_EMISSION()</c>.</summary>
-    public async Task<BigInteger> MiningEmissionAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("MINING_EMISSION()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> MiningEmissionAsync(BlockParameter? block = null)
+        => QueryAsync<MiningEmissionFunction, BigInteger>(new MiningEmissionFunction(), block);
 
-    /// <summary>Encodes a call to <c>claim(uint256,address,uint256,uint256,bytes32[])</c>.</summary>
-    public static byte[] EncodeClaim(BigInteger epoch, EthereumAddress account, BigInteger heuAmount, BigInteger esHeuAmount, IReadOnlyList<byte[]> proof)
-        => Artifact.Abi.Function("claim(uint256,address,uint256,uint256,bytes32[])").EncodeCall([epoch, account, heuAmount, esHeuAmount, proof.Select(e0 => (object?)e0).ToArray()]);
-
-    /// <summary>Sends a transaction calling <c>claim(uint256,address,uint256,uint256,bytes32[])</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ClaimAsync(TransactionSender sender, BigInteger epoch, EthereumAddress account, BigInteger heuAmount, BigInteger esHeuAmount, IReadOnlyList<byte[]> proof, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "claim(uint256,address,uint256,uint256,bytes32[])", [epoch, account, heuAmount, esHeuAmount, proof.Select(e0 => (object?)e0).ToArray()], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>emissionAllowed(uint256)</c>.</summary>
-    public static byte[] EncodeEmissionAllowed(BigInteger timestamp)
-        => Artifact.Abi.Function("emissionAllowed(uint256)").EncodeCall([timestamp]);
+    /// <summary>Sends <c>claim(uint256,address,uint256,uint256,bytes32[])</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ClaimAsync(IWeb3 sender, BigInteger epoch, string account, BigInteger heuAmount, BigInteger esHeuAmount, List<byte[]> proof, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ClaimFunction { Epoch = epoch, Account = account, HeuAmount = heuAmount, EsHeuAmount = esHeuAmount, Proof = proof }, cancellationToken);
 
     /// <summary>Reads <c>emissionAllowed(uint256)</c>.</summary>
-    public async Task<BigInteger> EmissionAllowedAsync(BigInteger timestamp, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("emissionAllowed(uint256)", [timestamp], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>emissionStart()</c>.</summary>
-    public static byte[] EncodeEmissionStart()
-        => Artifact.Abi.Function("emissionStart()").EncodeCall([]);
+    public Task<BigInteger> EmissionAllowedAsync(BigInteger timestamp, BlockParameter? block = null)
+        => QueryAsync<EmissionAllowedFunction, BigInteger>(new EmissionAllowedFunction { Timestamp = timestamp }, block);
 
     /// <summary>Reads <c>emissionStart()</c>.</summary>
-    public async Task<ulong> EmissionStartAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("emissionStart()", [], blockTag, cancellationToken);
-        return (ulong)(BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>epochRoot(uint256)</c>.</summary>
-    public static byte[] EncodeEpochRoot(BigInteger epoch)
-        => Artifact.Abi.Function("epochRoot(uint256)").EncodeCall([epoch]);
+    public Task<ulong> EmissionStartAsync(BlockParameter? block = null)
+        => QueryAsync<EmissionStartFunction, ulong>(new EmissionStartFunction(), block);
 
     /// <summary>Reads <c>epochRoot(uint256)</c>.</summary>
-    public async Task<byte[]> EpochRootAsync(BigInteger epoch, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("epochRoot(uint256)", [epoch], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>esHeu()</c>.</summary>
-    public static byte[] EncodeEsHeu()
-        => Artifact.Abi.Function("esHeu()").EncodeCall([]);
+    public Task<byte[]> EpochRootAsync(BigInteger epoch, BlockParameter? block = null)
+        => QueryAsync<EpochRootFunction, byte[]>(new EpochRootFunction { Epoch = epoch }, block);
 
     /// <summary>Reads <c>esHeu()</c>.</summary>
-    public async Task<EthereumAddress> EsHeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("esHeu()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>heu()</c>.</summary>
-    public static byte[] EncodeHeu()
-        => Artifact.Abi.Function("heu()").EncodeCall([]);
+    public Task<string> EsHeuAsync(BlockParameter? block = null)
+        => QueryAsync<EsHeuFunction, string>(new EsHeuFunction(), block);
 
     /// <summary>Reads <c>heu()</c>.</summary>
-    public async Task<EthereumAddress> HeuAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("heu()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>isClaimed(uint256,address)</c>.</summary>
-    public static byte[] EncodeIsClaimed(BigInteger epoch, EthereumAddress account)
-        => Artifact.Abi.Function("isClaimed(uint256,address)").EncodeCall([epoch, account]);
+    public Task<string> HeuAsync(BlockParameter? block = null)
+        => QueryAsync<HeuFunction, string>(new HeuFunction(), block);
 
     /// <summary>Reads <c>isClaimed(uint256,address)</c>.</summary>
-    public async Task<bool> IsClaimedAsync(BigInteger epoch, EthereumAddress account, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("isClaimed(uint256,address)", [epoch, account], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<bool> IsClaimedAsync(BigInteger epoch, string account, BlockParameter? block = null)
+        => QueryAsync<IsClaimedFunction, bool>(new IsClaimedFunction { Epoch = epoch, Account = account }, block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
-    /// <summary>Encodes a call to <c>postRoot(uint256,bytes32,uint256,uint256)</c>.</summary>
-    public static byte[] EncodePostRoot(BigInteger epoch, byte[] root, BigInteger heuTotal, BigInteger esHeuTotal)
-        => Artifact.Abi.Function("postRoot(uint256,bytes32,uint256,uint256)").EncodeCall([epoch, root, heuTotal, esHeuTotal]);
+    /// <summary>Sends <c>postRoot(uint256,bytes32,uint256,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> PostRootAsync(IWeb3 sender, BigInteger epoch, byte[] root, BigInteger heuTotal, BigInteger esHeuTotal, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new PostRootFunction { Epoch = epoch, Root = root, HeuTotal = heuTotal, EsHeuTotal = esHeuTotal }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>postRoot(uint256,bytes32,uint256,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> PostRootAsync(TransactionSender sender, BigInteger epoch, byte[] root, BigInteger heuTotal, BigInteger esHeuTotal, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "postRoot(uint256,bytes32,uint256,uint256)", [epoch, root, heuTotal, esHeuTotal], BigInteger.Zero, cancellationToken);
+    /// <summary>Sends <c>renounceOwnership()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> RenounceOwnershipAsync(IWeb3 sender, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new RenounceOwnershipFunction(), cancellationToken);
 
-    /// <summary>Encodes a call to <c>renounceOwnership()</c>.</summary>
-    public static byte[] EncodeRenounceOwnership()
-        => Artifact.Abi.Function("renounceOwnership()").EncodeCall([]);
-
-    /// <summary>Sends a transaction calling <c>renounceOwnership()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> RenounceOwnershipAsync(TransactionSender sender, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "renounceOwnership()", [], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>setSettlementKey(address)</c>.</summary>
-    public static byte[] EncodeSetSettlementKey(EthereumAddress key)
-        => Artifact.Abi.Function("setSettlementKey(address)").EncodeCall([key]);
-
-    /// <summary>Sends a transaction calling <c>setSettlementKey(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> SetSettlementKeyAsync(TransactionSender sender, EthereumAddress key, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "setSettlementKey(address)", [key], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>settlementKey()</c>.</summary>
-    public static byte[] EncodeSettlementKey()
-        => Artifact.Abi.Function("settlementKey()").EncodeCall([]);
+    /// <summary>Sends <c>setSettlementKey(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> SetSettlementKeyAsync(IWeb3 sender, string key, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new SetSettlementKeyFunction { Key = key }, cancellationToken);
 
     /// <summary>Reads <c>settlementKey()</c>.</summary>
-    public async Task<EthereumAddress> SettlementKeyAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("settlementKey()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>totalEmitted()</c>.</summary>
-    public static byte[] EncodeTotalEmitted()
-        => Artifact.Abi.Function("totalEmitted()").EncodeCall([]);
+    public Task<string> SettlementKeyAsync(BlockParameter? block = null)
+        => QueryAsync<SettlementKeyFunction, string>(new SettlementKeyFunction(), block);
 
     /// <summary>Reads <c>totalEmitted()</c>.</summary>
-    public async Task<BigInteger> TotalEmittedAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("totalEmitted()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> TotalEmittedAsync(BlockParameter? block = null)
+        => QueryAsync<TotalEmittedFunction, BigInteger>(new TotalEmittedFunction(), block);
 
-    /// <summary>Encodes a call to <c>transferOwnership(address)</c>.</summary>
-    public static byte[] EncodeTransferOwnership(EthereumAddress newOwner)
-        => Artifact.Abi.Function("transferOwnership(address)").EncodeCall([newOwner]);
-
-    /// <summary>Sends a transaction calling <c>transferOwnership(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> TransferOwnershipAsync(TransactionSender sender, EthereumAddress newOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "transferOwnership(address)", [newOwner], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>Claimed(uint256,address,uint256,uint256)</c>.</summary>
-    public sealed record ClaimedEvent(BigInteger Epoch, EthereumAddress Account, BigInteger HeuAmount, BigInteger EsHeuAmount);
+    /// <summary>Sends <c>transferOwnership(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> TransferOwnershipAsync(IWeb3 sender, string newOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new TransferOwnershipFunction { NewOwner = newOwner }, cancellationToken);
 
     /// <summary>The Claimed events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<ClaimedEvent> ClaimedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Claimed(uint256,address,uint256,uint256)").Select(e => new ClaimedEvent((BigInteger)e["epoch"]!, (EthereumAddress)e["account"]!, (BigInteger)e["heuAmount"]!, (BigInteger)e["esHeuAmount"]!))];
-
-    /// <summary>The event <c>OwnershipTransferred(address,address)</c>.</summary>
-    public sealed record OwnershipTransferredEvent(EthereumAddress PreviousOwner, EthereumAddress NewOwner);
+    public IReadOnlyList<ClaimedEventDTO> ClaimedEvents(TransactionReceipt receipt) => Events<ClaimedEventDTO>(receipt);
 
     /// <summary>The OwnershipTransferred events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<OwnershipTransferredEvent> OwnershipTransferredEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "OwnershipTransferred(address,address)").Select(e => new OwnershipTransferredEvent((EthereumAddress)e["previousOwner"]!, (EthereumAddress)e["newOwner"]!))];
-
-    /// <summary>The event <c>RootPosted(uint256,bytes32,uint256,uint256)</c>.</summary>
-    public sealed record RootPostedEvent(BigInteger Epoch, byte[] Root, BigInteger HeuTotal, BigInteger EsHeuTotal);
+    public IReadOnlyList<OwnershipTransferredEventDTO> OwnershipTransferredEvents(TransactionReceipt receipt) => Events<OwnershipTransferredEventDTO>(receipt);
 
     /// <summary>The RootPosted events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<RootPostedEvent> RootPostedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "RootPosted(uint256,bytes32,uint256,uint256)").Select(e => new RootPostedEvent((BigInteger)e["epoch"]!, (byte[])e["root"]!, (BigInteger)e["heuTotal"]!, (BigInteger)e["esHeuTotal"]!))];
-
-    /// <summary>The event <c>SettlementKeySet(address)</c>.</summary>
-    public sealed record SettlementKeySetEvent(EthereumAddress Key);
+    public IReadOnlyList<RootPostedEventDTO> RootPostedEvents(TransactionReceipt receipt) => Events<RootPostedEventDTO>(receipt);
 
     /// <summary>The SettlementKeySet events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<SettlementKeySetEvent> SettlementKeySetEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "SettlementKeySet(address)").Select(e => new SettlementKeySetEvent((EthereumAddress)e["key"]!))];
+    public IReadOnlyList<SettlementKeySetEventDTO> SettlementKeySetEvents(TransactionReceipt receipt) => Events<SettlementKeySetEventDTO>(receipt);
 }

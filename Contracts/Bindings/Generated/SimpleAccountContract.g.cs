@@ -6,208 +6,100 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.SimpleAccount;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of SimpleAccount.
+// Typed service of SimpleAccount.
 
 /// <summary>Typed access to a deployed SimpleAccount.</summary>
-public sealed partial class SimpleAccountContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class SimpleAccountContract(IWeb3 web3, string address) : ContractService(web3, address, "SimpleAccount")
 {
     /// <summary>The compiled SimpleAccount: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("SimpleAccount");
 
-    /// <summary>Deploys a new SimpleAccount and waits for it to be mined.</summary>
-    public static async Task<SimpleAccountContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress anEntryPoint, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [anEntryPoint], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>UPGRADE_INTERFACE_VERSION()</c>.</summary>
-    public static byte[] EncodeUpgradeInterfaceVersion()
-        => Artifact.Abi.Function("UPGRADE_INTERFACE_VERSION()").EncodeCall([]);
+    /// <summary>Deploys a new SimpleAccount from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<SimpleAccountContract> DeployAsync(IWeb3 sender, string anEntryPoint, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new SimpleAccountDeployment { AnEntryPoint = anEntryPoint }, "SimpleAccount", cancellationToken));
 
     /// <summary>Reads <c>UPGRADE_INTERFACE_VERSION()</c>.</summary>
-    public async Task<string> UpgradeInterfaceVersionAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("UPGRADE_INTERFACE_VERSION()", [], blockTag, cancellationToken);
-        return (string)result[0]!;
-    }
+    public Task<string> UpgradeInterfaceVersionAsync(BlockParameter? block = null)
+        => QueryAsync<UpgradeInterfaceVersionFunction, string>(new UpgradeInterfaceVersionFunction(), block);
 
-    /// <summary>Encodes a call to <c>addDeposit()</c>.</summary>
-    public static byte[] EncodeAddDeposit()
-        => Artifact.Abi.Function("addDeposit()").EncodeCall([]);
-
-    /// <summary>Sends a transaction calling <c>addDeposit()</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> AddDepositAsync(TransactionSender sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "addDeposit()", [], weiValue, cancellationToken);
-
-    /// <summary>Encodes a call to <c>entryPoint()</c>.</summary>
-    public static byte[] EncodeEntryPoint()
-        => Artifact.Abi.Function("entryPoint()").EncodeCall([]);
+    /// <summary>Sends <c>addDeposit()</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> AddDepositAsync(IWeb3 sender, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new AddDepositFunction { AmountToSend = weiValue }, cancellationToken);
 
     /// <summary>Reads <c>entryPoint()</c>.</summary>
-    public async Task<EthereumAddress> EntryPointAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("entryPoint()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> EntryPointAsync(BlockParameter? block = null)
+        => QueryAsync<EntryPointFunction, string>(new EntryPointFunction(), block);
 
-    /// <summary>Encodes a call to <c>execute(address,uint256,bytes)</c>.</summary>
-    public static byte[] EncodeExecute(EthereumAddress target, BigInteger @value, byte[] data)
-        => Artifact.Abi.Function("execute(address,uint256,bytes)").EncodeCall([target, @value, data]);
+    /// <summary>Sends <c>execute(address,uint256,bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ExecuteAsync(IWeb3 sender, string target, BigInteger @value, byte[] data, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ExecuteFunction { Target = target, Value = @value, Data = data }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>execute(address,uint256,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ExecuteAsync(TransactionSender sender, EthereumAddress target, BigInteger @value, byte[] data, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "execute(address,uint256,bytes)", [target, @value, data], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>executeBatch((address,uint256,bytes)[])</c>.</summary>
-    public static byte[] EncodeExecuteBatch(IReadOnlyList<Call> calls)
-        => Artifact.Abi.Function("executeBatch((address,uint256,bytes)[])").EncodeCall([calls.Select(e0 => (object?)e0.ToAbi()).ToArray()]);
-
-    /// <summary>Sends a transaction calling <c>executeBatch((address,uint256,bytes)[])</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ExecuteBatchAsync(TransactionSender sender, IReadOnlyList<Call> calls, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "executeBatch((address,uint256,bytes)[])", [calls.Select(e0 => (object?)e0.ToAbi()).ToArray()], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>getDeposit()</c>.</summary>
-    public static byte[] EncodeGetDeposit()
-        => Artifact.Abi.Function("getDeposit()").EncodeCall([]);
+    /// <summary>Sends <c>executeBatch((address,uint256,bytes)[])</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ExecuteBatchAsync(IWeb3 sender, List<Call> calls, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ExecuteBatchFunction { Calls = calls }, cancellationToken);
 
     /// <summary>Reads <c>getDeposit()</c>.</summary>
-    public async Task<BigInteger> GetDepositAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getDeposit()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>getNonce()</c>.</summary>
-    public static byte[] EncodeGetNonce()
-        => Artifact.Abi.Function("getNonce()").EncodeCall([]);
+    public Task<BigInteger> GetDepositAsync(BlockParameter? block = null)
+        => QueryAsync<GetDepositFunction, BigInteger>(new GetDepositFunction(), block);
 
     /// <summary>Reads <c>getNonce()</c>.</summary>
-    public async Task<BigInteger> GetNonceAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getNonce()", [], blockTag, cancellationToken);
-        return (BigInteger)result[0]!;
-    }
+    public Task<BigInteger> GetNonceAsync(BlockParameter? block = null)
+        => QueryAsync<GetNonceFunction, BigInteger>(new GetNonceFunction(), block);
 
-    /// <summary>Encodes a call to <c>initialize(address)</c>.</summary>
-    public static byte[] EncodeInitialize(EthereumAddress anOwner)
-        => Artifact.Abi.Function("initialize(address)").EncodeCall([anOwner]);
-
-    /// <summary>Sends a transaction calling <c>initialize(address)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> InitializeAsync(TransactionSender sender, EthereumAddress anOwner, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "initialize(address)", [anOwner], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)</c>.</summary>
-    public static byte[] EncodeOnERC1155BatchReceived(EthereumAddress arg0, EthereumAddress arg1, IReadOnlyList<BigInteger> arg2, IReadOnlyList<BigInteger> arg3, byte[] arg4)
-        => Artifact.Abi.Function("onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)").EncodeCall([arg0, arg1, arg2.Select(e0 => (object?)e0).ToArray(), arg3.Select(e0 => (object?)e0).ToArray(), arg4]);
+    /// <summary>Sends <c>initialize(address)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> InitializeAsync(IWeb3 sender, string anOwner, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new InitializeFunction { AnOwner = anOwner }, cancellationToken);
 
     /// <summary>Reads <c>onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)</c>.</summary>
-    public async Task<byte[]> OnERC1155BatchReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, IReadOnlyList<BigInteger> arg2, IReadOnlyList<BigInteger> arg3, byte[] arg4, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("onERC1155BatchReceived(address,address,uint256[],uint256[],bytes)", [arg0, arg1, arg2.Select(e0 => (object?)e0).ToArray(), arg3.Select(e0 => (object?)e0).ToArray(), arg4], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>onERC1155Received(address,address,uint256,uint256,bytes)</c>.</summary>
-    public static byte[] EncodeOnERC1155Received(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, BigInteger arg3, byte[] arg4)
-        => Artifact.Abi.Function("onERC1155Received(address,address,uint256,uint256,bytes)").EncodeCall([arg0, arg1, arg2, arg3, arg4]);
+    public Task<byte[]> OnERC1155BatchReceivedAsync(string arg0, string arg1, List<BigInteger> arg2, List<BigInteger> arg3, byte[] arg4, BlockParameter? block = null)
+        => QueryAsync<OnERC1155BatchReceivedFunction, byte[]>(new OnERC1155BatchReceivedFunction { Item1 = arg0, Item2 = arg1, Item3 = arg2, Item4 = arg3, Item5 = arg4 }, block);
 
     /// <summary>Reads <c>onERC1155Received(address,address,uint256,uint256,bytes)</c>.</summary>
-    public async Task<byte[]> OnERC1155ReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, BigInteger arg3, byte[] arg4, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("onERC1155Received(address,address,uint256,uint256,bytes)", [arg0, arg1, arg2, arg3, arg4], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>onERC721Received(address,address,uint256,bytes)</c>.</summary>
-    public static byte[] EncodeOnERC721Received(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, byte[] arg3)
-        => Artifact.Abi.Function("onERC721Received(address,address,uint256,bytes)").EncodeCall([arg0, arg1, arg2, arg3]);
+    public Task<byte[]> OnERC1155ReceivedAsync(string arg0, string arg1, BigInteger arg2, BigInteger arg3, byte[] arg4, BlockParameter? block = null)
+        => QueryAsync<OnERC1155ReceivedFunction, byte[]>(new OnERC1155ReceivedFunction { Item1 = arg0, Item2 = arg1, Item3 = arg2, Item4 = arg3, Item5 = arg4 }, block);
 
     /// <summary>Reads <c>onERC721Received(address,address,uint256,bytes)</c>.</summary>
-    public async Task<byte[]> OnERC721ReceivedAsync(EthereumAddress arg0, EthereumAddress arg1, BigInteger arg2, byte[] arg3, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("onERC721Received(address,address,uint256,bytes)", [arg0, arg1, arg2, arg3], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>owner()</c>.</summary>
-    public static byte[] EncodeOwner()
-        => Artifact.Abi.Function("owner()").EncodeCall([]);
+    public Task<byte[]> OnERC721ReceivedAsync(string arg0, string arg1, BigInteger arg2, byte[] arg3, BlockParameter? block = null)
+        => QueryAsync<OnERC721ReceivedFunction, byte[]>(new OnERC721ReceivedFunction { Item1 = arg0, Item2 = arg1, Item3 = arg2, Item4 = arg3 }, block);
 
     /// <summary>Reads <c>owner()</c>.</summary>
-    public async Task<EthereumAddress> OwnerAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("owner()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>proxiableUUID()</c>.</summary>
-    public static byte[] EncodeProxiableUUID()
-        => Artifact.Abi.Function("proxiableUUID()").EncodeCall([]);
+    public Task<string> OwnerAsync(BlockParameter? block = null)
+        => QueryAsync<OwnerFunction, string>(new OwnerFunction(), block);
 
     /// <summary>Reads <c>proxiableUUID()</c>.</summary>
-    public async Task<byte[]> ProxiableUUIDAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("proxiableUUID()", [], blockTag, cancellationToken);
-        return (byte[])result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>supportsInterface(bytes4)</c>.</summary>
-    public static byte[] EncodeSupportsInterface(byte[] interfaceId)
-        => Artifact.Abi.Function("supportsInterface(bytes4)").EncodeCall([interfaceId]);
+    public Task<byte[]> ProxiableUUIDAsync(BlockParameter? block = null)
+        => QueryAsync<ProxiableUUIDFunction, byte[]>(new ProxiableUUIDFunction(), block);
 
     /// <summary>Reads <c>supportsInterface(bytes4)</c>.</summary>
-    public async Task<bool> SupportsInterfaceAsync(byte[] interfaceId, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("supportsInterface(bytes4)", [interfaceId], blockTag, cancellationToken);
-        return (bool)result[0]!;
-    }
+    public Task<bool> SupportsInterfaceAsync(byte[] interfaceId, BlockParameter? block = null)
+        => QueryAsync<SupportsInterfaceFunction, bool>(new SupportsInterfaceFunction { InterfaceId = interfaceId }, block);
 
-    /// <summary>Encodes a call to <c>upgradeToAndCall(address,bytes)</c>.</summary>
-    public static byte[] EncodeUpgradeToAndCall(EthereumAddress newImplementation, byte[] data)
-        => Artifact.Abi.Function("upgradeToAndCall(address,bytes)").EncodeCall([newImplementation, data]);
+    /// <summary>Sends <c>upgradeToAndCall(address,bytes)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> UpgradeToAndCallAsync(IWeb3 sender, string newImplementation, byte[] data, BigInteger weiValue = default, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new UpgradeToAndCallFunction { NewImplementation = newImplementation, Data = data, AmountToSend = weiValue }, cancellationToken);
 
-    /// <summary>Sends a transaction calling <c>upgradeToAndCall(address,bytes)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> UpgradeToAndCallAsync(TransactionSender sender, EthereumAddress newImplementation, byte[] data, BigInteger weiValue = default, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "upgradeToAndCall(address,bytes)", [newImplementation, data], weiValue, cancellationToken);
+    /// <summary>Sends <c>validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> ValidateUserOpAsync(IWeb3 sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger missingAccountFunds, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new ValidateUserOpFunction { UserOp = userOp, UserOpHash = userOpHash, MissingAccountFunds = missingAccountFunds }, cancellationToken);
 
-    /// <summary>Encodes a call to <c>validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c>.</summary>
-    public static byte[] EncodeValidateUserOp(PackedUserOperation userOp, byte[] userOpHash, BigInteger missingAccountFunds)
-        => Artifact.Abi.Function("validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)").EncodeCall([userOp.ToAbi(), userOpHash, missingAccountFunds]);
-
-    /// <summary>Sends a transaction calling <c>validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> ValidateUserOpAsync(TransactionSender sender, PackedUserOperation userOp, byte[] userOpHash, BigInteger missingAccountFunds, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "validateUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32,uint256)", [userOp.ToAbi(), userOpHash, missingAccountFunds], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>withdrawDepositTo(address,uint256)</c>.</summary>
-    public static byte[] EncodeWithdrawDepositTo(EthereumAddress withdrawAddress, BigInteger amount)
-        => Artifact.Abi.Function("withdrawDepositTo(address,uint256)").EncodeCall([withdrawAddress, amount]);
-
-    /// <summary>Sends a transaction calling <c>withdrawDepositTo(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> WithdrawDepositToAsync(TransactionSender sender, EthereumAddress withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "withdrawDepositTo(address,uint256)", [withdrawAddress, amount], BigInteger.Zero, cancellationToken);
-
-    /// <summary>The event <c>Initialized(uint64)</c>.</summary>
-    public sealed record InitializedEvent(ulong Version);
+    /// <summary>Sends <c>withdrawDepositTo(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> WithdrawDepositToAsync(IWeb3 sender, string withdrawAddress, BigInteger amount, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new WithdrawDepositToFunction { WithdrawAddress = withdrawAddress, Amount = amount }, cancellationToken);
 
     /// <summary>The Initialized events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<InitializedEvent> InitializedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Initialized(uint64)").Select(e => new InitializedEvent((ulong)(BigInteger)e["version"]!))];
-
-    /// <summary>The event <c>SimpleAccountInitialized(address,address)</c>.</summary>
-    public sealed record SimpleAccountInitializedEvent(EthereumAddress EntryPoint, EthereumAddress Owner);
+    public IReadOnlyList<InitializedEventDTO> InitializedEvents(TransactionReceipt receipt) => Events<InitializedEventDTO>(receipt);
 
     /// <summary>The SimpleAccountInitialized events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<SimpleAccountInitializedEvent> SimpleAccountInitializedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "SimpleAccountInitialized(address,address)").Select(e => new SimpleAccountInitializedEvent((EthereumAddress)e["entryPoint"]!, (EthereumAddress)e["owner"]!))];
-
-    /// <summary>The event <c>Upgraded(address)</c>.</summary>
-    public sealed record UpgradedEvent(EthereumAddress Implementation);
+    public IReadOnlyList<SimpleAccountInitializedEventDTO> SimpleAccountInitializedEvents(TransactionReceipt receipt) => Events<SimpleAccountInitializedEventDTO>(receipt);
 
     /// <summary>The Upgraded events this contract emitted in a transaction.</summary>
-    public IReadOnlyList<UpgradedEvent> UpgradedEvents(TransactionReceipt receipt)
-        => [.. DecodeEvents(receipt, "Upgraded(address)").Select(e => new UpgradedEvent((EthereumAddress)e["implementation"]!))];
+    public IReadOnlyList<UpgradedEventDTO> UpgradedEvents(TransactionReceipt receipt) => Events<UpgradedEventDTO>(receipt);
 }

@@ -6,62 +6,39 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Heurist.Contracts.Bindings.SimpleAccountFactory;
 
 namespace Heurist.Contracts.Bindings;
 
-// Typed binding of SimpleAccountFactory.
+// Typed service of SimpleAccountFactory.
 
 /// <summary>Typed access to a deployed SimpleAccountFactory.</summary>
-public sealed partial class SimpleAccountFactoryContract(EthereumRpcClient rpc, EthereumAddress address)
-    : ContractBinding(rpc, address, Artifact)
+public sealed partial class SimpleAccountFactoryContract(IWeb3 web3, string address) : ContractService(web3, address, "SimpleAccountFactory")
 {
     /// <summary>The compiled SimpleAccountFactory: its ABI and bytecode.</summary>
     public static ContractArtifact Artifact => ContractArtifacts.Get("SimpleAccountFactory");
 
-    /// <summary>Deploys a new SimpleAccountFactory and waits for it to be mined.</summary>
-    public static async Task<SimpleAccountFactoryContract> DeployAsync(EthereumRpcClient rpc, TransactionSender sender, EthereumAddress entryPoint, CancellationToken cancellationToken = default)
-        => new(rpc, await DeployCoreAsync(sender, Artifact, [entryPoint], BigInteger.Zero, cancellationToken));
-
-    /// <summary>Encodes a call to <c>accountImplementation()</c>.</summary>
-    public static byte[] EncodeAccountImplementation()
-        => Artifact.Abi.Function("accountImplementation()").EncodeCall([]);
+    /// <summary>Deploys a new SimpleAccountFactory from <paramref name="sender"/>'s account and waits for it to be mined.</summary>
+    public static async Task<SimpleAccountFactoryContract> DeployAsync(IWeb3 sender, string entryPoint, CancellationToken cancellationToken = default)
+        => new(sender, await DeployCoreAsync(sender, new SimpleAccountFactoryDeployment { EntryPoint = entryPoint }, "SimpleAccountFactory", cancellationToken));
 
     /// <summary>Reads <c>accountImplementation()</c>.</summary>
-    public async Task<EthereumAddress> AccountImplementationAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("accountImplementation()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> AccountImplementationAsync(BlockParameter? block = null)
+        => QueryAsync<AccountImplementationFunction, string>(new AccountImplementationFunction(), block);
 
-    /// <summary>Encodes a call to <c>createAccount(address,uint256)</c>.</summary>
-    public static byte[] EncodeCreateAccount(EthereumAddress owner, BigInteger salt)
-        => Artifact.Abi.Function("createAccount(address,uint256)").EncodeCall([owner, salt]);
-
-    /// <summary>Sends a transaction calling <c>createAccount(address,uint256)</c> and waits for its receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
-    public Task<TransactionReceipt> CreateAccountAsync(TransactionSender sender, EthereumAddress owner, BigInteger salt, CancellationToken cancellationToken = default)
-        => SendAsync(sender, "createAccount(address,uint256)", [owner, salt], BigInteger.Zero, cancellationToken);
-
-    /// <summary>Encodes a call to <c>getAddress(address,uint256)</c>.</summary>
-    public static byte[] EncodeGetAddress(EthereumAddress owner, BigInteger salt)
-        => Artifact.Abi.Function("getAddress(address,uint256)").EncodeCall([owner, salt]);
+    /// <summary>Sends <c>createAccount(address,uint256)</c> from <paramref name="sender"/>'s account and waits for the receipt; a revert throws <see cref="ContractRevertedException"/>.</summary>
+    public Task<TransactionReceipt> CreateAccountAsync(IWeb3 sender, string owner, BigInteger salt, CancellationToken cancellationToken = default)
+        => SendAsync(sender, new CreateAccountFunction { Owner = owner, Salt = salt }, cancellationToken);
 
     /// <summary>Reads <c>getAddress(address,uint256)</c>.</summary>
-    public async Task<EthereumAddress> GetAddressAsync(EthereumAddress owner, BigInteger salt, string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("getAddress(address,uint256)", [owner, salt], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
-
-    /// <summary>Encodes a call to <c>senderCreator()</c>.</summary>
-    public static byte[] EncodeSenderCreator()
-        => Artifact.Abi.Function("senderCreator()").EncodeCall([]);
+    public Task<string> GetAddressAsync(string owner, BigInteger salt, BlockParameter? block = null)
+        => QueryAsync<GetAddressFunction, string>(new GetAddressFunction { Owner = owner, Salt = salt }, block);
 
     /// <summary>Reads <c>senderCreator()</c>.</summary>
-    public async Task<EthereumAddress> SenderCreatorAsync(string blockTag = BlockTag.Latest, CancellationToken cancellationToken = default)
-    {
-        var result = await CallAsync("senderCreator()", [], blockTag, cancellationToken);
-        return (EthereumAddress)result[0]!;
-    }
+    public Task<string> SenderCreatorAsync(BlockParameter? block = null)
+        => QueryAsync<SenderCreatorFunction, string>(new SenderCreatorFunction(), block);
 }

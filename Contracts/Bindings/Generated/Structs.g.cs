@@ -6,69 +6,115 @@
 #nullable enable
 
 using System.Numerics;
-using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
 
 namespace Heurist.Contracts.Bindings;
 
 // Records for the Solidity structs in the ABIs.
 
 /// <summary>The Solidity struct Call.</summary>
-public sealed record Call(EthereumAddress Target, BigInteger Value, byte[] Data)
+[Struct("Call")]
+public sealed partial record Call
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [Target, Value, Data];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static Call FromAbi(object?[] values) => new((EthereumAddress)values[0]!, (BigInteger)values[1]!, (byte[])values[2]!);
+    [Parameter("address", "target", 1)]
+    public string Target { get; set; } = "";
+    [Parameter("uint256", "value", 2)]
+    public BigInteger Value { get; set; }
+    [Parameter("bytes", "data", 3)]
+    public byte[] Data { get; set; } = [];
 }
 
 /// <summary>The Solidity struct DepositInfo.</summary>
-public sealed record DepositInfo(BigInteger Deposit, bool Staked, BigInteger Stake, uint UnstakeDelaySec, ulong WithdrawTime)
+[Struct("DepositInfo")]
+public sealed partial record DepositInfo
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [Deposit, Staked, Stake, (BigInteger)UnstakeDelaySec, (BigInteger)WithdrawTime];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static DepositInfo FromAbi(object?[] values) => new((BigInteger)values[0]!, (bool)values[1]!, (BigInteger)values[2]!, (uint)(BigInteger)values[3]!, (ulong)(BigInteger)values[4]!);
+    [Parameter("uint256", "deposit", 1)]
+    public BigInteger Deposit { get; set; }
+    [Parameter("bool", "staked", 2)]
+    public bool Staked { get; set; }
+    [Parameter("uint112", "stake", 3)]
+    public BigInteger Stake { get; set; }
+    [Parameter("uint32", "unstakeDelaySec", 4)]
+    public uint UnstakeDelaySec { get; set; }
+    [Parameter("uint48", "withdrawTime", 5)]
+    public ulong WithdrawTime { get; set; }
 }
 
 /// <summary>The Solidity struct MemoryUserOp.</summary>
-public sealed record MemoryUserOp(EthereumAddress Sender, BigInteger Nonce, BigInteger VerificationGasLimit, BigInteger CallGasLimit, BigInteger PaymasterVerificationGasLimit, BigInteger PaymasterPostOpGasLimit, BigInteger PreVerificationGas, EthereumAddress Paymaster, BigInteger MaxFeePerGas, BigInteger MaxPriorityFeePerGas)
+[Struct("MemoryUserOp")]
+public sealed partial record MemoryUserOp
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [Sender, Nonce, VerificationGasLimit, CallGasLimit, PaymasterVerificationGasLimit, PaymasterPostOpGasLimit, PreVerificationGas, Paymaster, MaxFeePerGas, MaxPriorityFeePerGas];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static MemoryUserOp FromAbi(object?[] values) => new((EthereumAddress)values[0]!, (BigInteger)values[1]!, (BigInteger)values[2]!, (BigInteger)values[3]!, (BigInteger)values[4]!, (BigInteger)values[5]!, (BigInteger)values[6]!, (EthereumAddress)values[7]!, (BigInteger)values[8]!, (BigInteger)values[9]!);
+    [Parameter("address", "sender", 1)]
+    public string Sender { get; set; } = "";
+    [Parameter("uint256", "nonce", 2)]
+    public BigInteger Nonce { get; set; }
+    [Parameter("uint256", "verificationGasLimit", 3)]
+    public BigInteger VerificationGasLimit { get; set; }
+    [Parameter("uint256", "callGasLimit", 4)]
+    public BigInteger CallGasLimit { get; set; }
+    [Parameter("uint256", "paymasterVerificationGasLimit", 5)]
+    public BigInteger PaymasterVerificationGasLimit { get; set; }
+    [Parameter("uint256", "paymasterPostOpGasLimit", 6)]
+    public BigInteger PaymasterPostOpGasLimit { get; set; }
+    [Parameter("uint256", "preVerificationGas", 7)]
+    public BigInteger PreVerificationGas { get; set; }
+    [Parameter("address", "paymaster", 8)]
+    public string Paymaster { get; set; } = "";
+    [Parameter("uint256", "maxFeePerGas", 9)]
+    public BigInteger MaxFeePerGas { get; set; }
+    [Parameter("uint256", "maxPriorityFeePerGas", 10)]
+    public BigInteger MaxPriorityFeePerGas { get; set; }
 }
 
 /// <summary>The Solidity struct PackedUserOperation.</summary>
-public sealed record PackedUserOperation(EthereumAddress Sender, BigInteger Nonce, byte[] InitCode, byte[] CallData, byte[] AccountGasLimits, BigInteger PreVerificationGas, byte[] GasFees, byte[] PaymasterAndData, byte[] Signature)
+[Struct("PackedUserOperation")]
+public sealed partial record PackedUserOperation
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [Sender, Nonce, InitCode, CallData, AccountGasLimits, PreVerificationGas, GasFees, PaymasterAndData, Signature];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static PackedUserOperation FromAbi(object?[] values) => new((EthereumAddress)values[0]!, (BigInteger)values[1]!, (byte[])values[2]!, (byte[])values[3]!, (byte[])values[4]!, (BigInteger)values[5]!, (byte[])values[6]!, (byte[])values[7]!, (byte[])values[8]!);
+    [Parameter("address", "sender", 1)]
+    public string Sender { get; set; } = "";
+    [Parameter("uint256", "nonce", 2)]
+    public BigInteger Nonce { get; set; }
+    [Parameter("bytes", "initCode", 3)]
+    public byte[] InitCode { get; set; } = [];
+    [Parameter("bytes", "callData", 4)]
+    public byte[] CallData { get; set; } = [];
+    [Parameter("bytes32", "accountGasLimits", 5)]
+    public byte[] AccountGasLimits { get; set; } = [];
+    [Parameter("uint256", "preVerificationGas", 6)]
+    public BigInteger PreVerificationGas { get; set; }
+    [Parameter("bytes32", "gasFees", 7)]
+    public byte[] GasFees { get; set; } = [];
+    [Parameter("bytes", "paymasterAndData", 8)]
+    public byte[] PaymasterAndData { get; set; } = [];
+    [Parameter("bytes", "signature", 9)]
+    public byte[] Signature { get; set; } = [];
 }
 
 /// <summary>The Solidity struct UserOpInfo.</summary>
-public sealed record UserOpInfo(MemoryUserOp MUserOp, byte[] UserOpHash, BigInteger Prefund, BigInteger ContextOffset, BigInteger PreOpGas)
+[Struct("UserOpInfo")]
+public sealed partial record UserOpInfo
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [MUserOp.ToAbi(), UserOpHash, Prefund, ContextOffset, PreOpGas];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static UserOpInfo FromAbi(object?[] values) => new(MemoryUserOp.FromAbi((object?[])values[0]!), (byte[])values[1]!, (BigInteger)values[2]!, (BigInteger)values[3]!, (BigInteger)values[4]!);
+    [Parameter("tuple", "mUserOp", 1)]
+    public MemoryUserOp MUserOp { get; set; } = new();
+    [Parameter("bytes32", "userOpHash", 2)]
+    public byte[] UserOpHash { get; set; } = [];
+    [Parameter("uint256", "prefund", 3)]
+    public BigInteger Prefund { get; set; }
+    [Parameter("uint256", "contextOffset", 4)]
+    public BigInteger ContextOffset { get; set; }
+    [Parameter("uint256", "preOpGas", 5)]
+    public BigInteger PreOpGas { get; set; }
 }
 
 /// <summary>The Solidity struct UserOpsPerAggregator.</summary>
-public sealed record UserOpsPerAggregator(IReadOnlyList<PackedUserOperation> UserOps, EthereumAddress Aggregator, byte[] Signature)
+[Struct("UserOpsPerAggregator")]
+public sealed partial record UserOpsPerAggregator
 {
-    /// <summary>The values in ABI order, for encoding.</summary>
-    public object?[] ToAbi() => [UserOps.Select(e0 => (object?)e0.ToAbi()).ToArray(), Aggregator, Signature];
-
-    /// <summary>Reads decoded ABI values.</summary>
-    public static UserOpsPerAggregator FromAbi(object?[] values) => new(((object?[])values[0]!).Select(e0 => PackedUserOperation.FromAbi((object?[])e0!)).ToArray(), (EthereumAddress)values[1]!, (byte[])values[2]!);
+    [Parameter("tuple[]", "userOps", 1)]
+    public List<PackedUserOperation> UserOps { get; set; } = [];
+    [Parameter("address", "aggregator", 2)]
+    public string Aggregator { get; set; } = "";
+    [Parameter("bytes", "signature", 3)]
+    public byte[] Signature { get; set; } = [];
 }

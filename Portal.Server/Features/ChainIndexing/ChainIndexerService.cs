@@ -6,7 +6,7 @@ using Npgsql;
 namespace Heurist.Portal.Server.Features.ChainIndexing;
 
 /// <summary>Runs the indexer for as long as the portal runs: catch up, then poll; back off while the node or database fails.</summary>
-public sealed class ChainIndexerService(
+public sealed partial class ChainIndexerService(
     ChainIndexer indexer,
     IOptions<ChainOptions> options,
     TimeProvider clock,
@@ -25,7 +25,7 @@ public sealed class ChainIndexerService(
                 var progressed = await indexer.IndexNextRangeAsync(stoppingToken);
                 if (failures > 0)
                 {
-                    logger.LogInformation("Chain indexer recovered after {Failures} failed attempts", failures);
+                    LogRecovered(logger, failures);
                     failures = 0;
                 }
                 if (!progressed)
@@ -37,11 +37,11 @@ public sealed class ChainIndexerService(
             {
                 return;
             }
-            catch (Exception ex) when (ex is RpcException or NpgsqlException or TimeoutException or HttpRequestException or InvalidOperationException)
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex) || ex is NpgsqlException or TimeoutException or HttpRequestException or InvalidOperationException)
             {
                 failures++;
                 var backOff = TimeSpan.FromMilliseconds(Math.Min(LongestBackOff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
-                logger.LogWarning("Chain indexer failed ({Reason}); retrying in {BackOff}", ex.Message, backOff);
+                LogFailed(logger, ex.Message, backOff);
                 try
                 {
                     await Task.Delay(backOff, clock, stoppingToken);
@@ -53,4 +53,10 @@ public sealed class ChainIndexerService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chain indexer recovered after {Failures} failed attempts")]
+    private static partial void LogRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chain indexer failed ({Reason}); retrying in {BackOff}")]
+    private static partial void LogFailed(ILogger logger, string reason, TimeSpan backOff);
 }

@@ -56,7 +56,7 @@ public sealed record DecodedChainEvent(
         BigInteger number => number.ToString(CultureInfo.InvariantCulture),
         bool flag => flag,
         string text => text,
-        object?[] items => new JsonArray([.. items.Select(ToJson)]),
+        System.Collections.IList items => new JsonArray([.. items.Cast<object?>().Select(ToJson)]),
         _ => value.ToString(),
     };
 

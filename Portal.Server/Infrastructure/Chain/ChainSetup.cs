@@ -4,6 +4,7 @@ using Heurist.Contracts.Rpc;
 using Heurist.Portal.Server.Features.ChainIndexing;
 using Heurist.ServiceDefaults;
 using Microsoft.Extensions.Options;
+using Nethereum.Web3;
 
 namespace Heurist.Portal.Server.Infrastructure.Chain;
 
@@ -51,21 +52,28 @@ public static class ChainSetup
 
         // One long-lived client without the default retry handler: callers of the chain decide how to retry
         // (the indexer resumes from its cursor), and a start-up check must fail fast on an unreachable node.
-        services.AddSingleton(provider => new EthereumRpcClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) },
-            provider.GetRequiredService<IOptions<ChainOptions>>().Value.RpcUrl!));
+        services.AddSingleton<IWeb3>(provider => ChainRpc.Connect(provider.GetRequiredService<IOptions<ChainOptions>>().Value.RpcUrl!));
         services.AddSingleton(provider =>
             DeploymentManifest.FromJson(File.ReadAllText(provider.GetRequiredService<IOptions<ChainOptions>>().Value.ManifestPath!)));
 
         services.AddStartupCheck(ChainOptions.RpcUrlSetting, async (provider, cancellationToken) =>
-            await provider.GetRequiredService<EthereumRpcClient>().GetChainIdAsync(cancellationToken));
+        {
+            try
+            {
+                await provider.GetRequiredService<IWeb3>().Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ChainRpc.IsRpcFailure(ex))
+            {
+                throw new InvalidOperationException(ChainRpc.Describe(RpcUrl(provider), ex), ex);
+            }
+        });
         services.AddStartupCheck(ChainOptions.ManifestPathSetting, async (provider, cancellationToken) =>
         {
             var path = provider.GetRequiredService<IOptions<ChainOptions>>().Value.ManifestPath!;
             var manifest = await DeploymentManifest.LoadAsync(path, cancellationToken);
             try
             {
-                await ContractDeployer.VerifyAsync(provider.GetRequiredService<EthereumRpcClient>(), manifest, cancellationToken);
+                await ContractDeployer.VerifyAsync(provider.GetRequiredService<IWeb3>(), RpcUrl(provider), manifest, cancellationToken);
             }
             catch (DeploymentMismatchException mismatch)
             {
@@ -73,8 +81,11 @@ public static class ChainSetup
             }
         });
 
+        services.AddSingleton<ChainIndexerTelemetry>();
         services.AddSingleton<ChainIndexer>();
         services.AddHostedService<ChainIndexerService>();
         return services;
     }
+
+    private static Uri RpcUrl(IServiceProvider provider) => provider.GetRequiredService<IOptions<ChainOptions>>().Value.RpcUrl!;
 }

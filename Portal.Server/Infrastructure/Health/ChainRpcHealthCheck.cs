@@ -1,29 +1,29 @@
 using Heurist.Contracts.Rpc;
+using Heurist.Portal.Server.Infrastructure.Chain;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Nethereum.Web3;
 
 namespace Heurist.Portal.Server.Infrastructure.Health;
 
-/// <summary>Ready only when the chain's JSON-RPC endpoint answers eth_chainId and eth_blockNumber.</summary>
-public sealed class ChainRpcHealthCheck(EthereumRpcClient rpc) : IHealthCheck
+/// <summary>Ready only when the chain's JSON-RPC endpoint answers eth_chainId and eth_blockNumber (one batch).</summary>
+public sealed class ChainRpcHealthCheck(IWeb3 web3, IOptions<ChainOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        var endpoint = options.Value.RpcUrl!;
         try
         {
-            var calls = await rpc.BatchAsync([("eth_chainId", []), ("eth_blockNumber", [])], timeout.Token);
-            var chainId = EthereumRpcClient.ParseQuantity(calls[0]);
-            var block = EthereumRpcClient.ParseQuantity(calls[1]);
-            return HealthCheckResult.Healthy($"chain {chainId} at block {block} ({rpc.Endpoint})");
+            var (chainId, block) = await ChainRpc.ChainIdAndBlockNumberAsync(web3).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            return HealthCheckResult.Healthy($"chain {chainId} at block {block} ({endpoint})");
         }
-        catch (RpcException ex)
+        catch (Exception ex) when (ChainRpc.IsRpcFailure(ex))
         {
-            return HealthCheckResult.Unhealthy(ex.Message);
+            return HealthCheckResult.Unhealthy(ChainRpc.Describe(endpoint, ex));
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"{rpc.Endpoint} did not answer within 3 s");
+            return HealthCheckResult.Unhealthy($"{endpoint} did not answer within 3 s");
         }
     }
 }

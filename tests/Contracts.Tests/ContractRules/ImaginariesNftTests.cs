@@ -1,8 +1,10 @@
 using System.Numerics;
 using System.Text;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Bindings.ImaginariesNft;
 using Heurist.Contracts.Imaginaries;
+using Nethereum.ABI.EIP712;
+using Nethereum.Hex.HexTypes;
 using static Heurist.Contracts.Tests.ContractRules.ProtocolChain;
 
 namespace Heurist.Contracts.Tests.ContractRules;
@@ -15,13 +17,13 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
 
     private ImaginariesNftContract Nft => chain.Contracts.Nft;
 
-    private async Task<MintAuthorization> AuthorizationAsync(EthereumAddress to, string uri = IpfsUri, long deadlineFromNow = (long)Day, CancellationToken ct = default)
+    private async Task<MintAuthorization> AuthorizationAsync(string to, string uri = IpfsUri, long deadlineFromNow = (long)Day, CancellationToken ct = default)
         => new(to, UniqueId("image"), "sdxl", uri, (ulong)((long)await chain.LatestTimestampAsync(ct) + deadlineFromNow));
 
     private byte[] StudioSignature(MintAuthorization authorization)
-        => authorization.Sign(StudioSigner, chain.Contracts.ChainId, Nft.Address).ToBytes();
+        => authorization.Sign(StudioSigner, chain.Contracts.ChainId, Nft.Address);
 
-    private Task<Heurist.Contracts.Rpc.TransactionReceipt> MintAsync(EthereumKey submitter, MintAuthorization a, byte[] signature, CancellationToken ct)
+    private Task<TransactionReceipt> MintAsync(EthECKey submitter, MintAuthorization a, byte[] signature, CancellationToken ct)
         => Nft.MintAsync(chain.Send(submitter), a.To, a.ImageHash, a.ModelId, a.Uri, a.Deadline, signature, ct);
 
     private static BigInteger TokenId(byte[] imageHash) => new(imageHash, isUnsigned: true, isBigEndian: true);
@@ -33,43 +35,44 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
     public async Task The_library_hashes_a_mint_authorization_as_the_contract_does(string uri)
     {
         var ct = TestContext.Current.CancellationToken;
-        var authorization = new MintAuthorization(EthereumKey.Generate().Address, UniqueId("image"), "flux-1-dev", uri, 1_900_000_000);
+        var authorization = new MintAuthorization(EthECKey.GenerateKey().Address, UniqueId("image"), "flux-1-dev", uri, 1_900_000_000);
 
-        var onChain = await Nft.HashMintAuthorizationAsync(authorization.To, authorization.ImageHash, authorization.ModelId, authorization.Uri, authorization.Deadline, cancellationToken: ct);
+        var onChain = await Nft.HashMintAuthorizationAsync(authorization.To, authorization.ImageHash, authorization.ModelId, authorization.Uri, authorization.Deadline);
 
         Assert.Equal(onChain, authorization.Hash(chain.Contracts.ChainId, Nft.Address));
-        var typeHash = Keccak256.Hash(Encoding.UTF8.GetBytes(authorization.ToTypedData(chain.Contracts.ChainId, Nft.Address).EncodeType("MintAuthorization")));
-        Assert.Equal(await Nft.MintAuthorizationTypehashAsync(cancellationToken: ct), typeHash);
+        var encodeType = Eip712TypedDataEncoder.Current.GetEncodedType("MintAuthorization", typeof(MintAuthorization));
+        var typeHash = Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(encodeType));
+        Assert.Equal(await Nft.MintAuthorizationTypehashAsync(), typeHash);
     }
 
     [Fact]
     public async Task A_studio_signed_mint_gives_the_creator_the_token_whose_id_is_the_image_hash()
     {
         var ct = TestContext.Current.CancellationToken;
-        var creator = EthereumKey.Generate().Address;
+        var creator = EthECKey.GenerateKey().Address;
         var submitter = await chain.NewAccountAsync(ct: ct);
         var authorization = await AuthorizationAsync(creator, ct: ct);
         var tokenId = TokenId(authorization.ImageHash);
-        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
+        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash));
 
         var receipt = await MintAsync(submitter, authorization, StudioSignature(authorization), ct);
 
         var transfer = Assert.Single(Nft.TransferEvents(receipt));
-        Assert.Equal((EthereumAddress.Zero, creator, tokenId), (transfer.From, transfer.To, transfer.TokenId));
+        Assert.Equal((AddressUtil.ZERO_ADDRESS, creator, tokenId), (transfer.From, transfer.To, transfer.TokenId));
         var minted = Assert.Single(Nft.ImageMintedEvents(receipt));
         Assert.Equal((tokenId, creator, "sdxl", IpfsUri), (minted.TokenId, minted.To, minted.ModelId, minted.Uri));
         Assert.Equal(authorization.ImageHash, minted.ImageHash);
-        Assert.Equal(creator, await Nft.OwnerOfAsync(tokenId, cancellationToken: ct));
-        Assert.Equal(BigInteger.One, await Nft.BalanceOfAsync(creator, cancellationToken: ct));
-        Assert.True(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
-        Assert.Equal(IpfsUri, await Nft.TokenURIAsync(tokenId, cancellationToken: ct));
+        Assert.Equal(creator, await Nft.OwnerOfAsync(tokenId));
+        Assert.Equal(BigInteger.One, await Nft.BalanceOfAsync(creator));
+        Assert.True(await Nft.IsMintedAsync(authorization.ImageHash));
+        Assert.Equal(IpfsUri, await Nft.TokenURIAsync(tokenId));
     }
 
     [Fact]
     public async Task An_image_is_minted_once_so_replaying_its_authorization_or_authorizing_it_again_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
-        var creator = EthereumKey.Generate().Address;
+        var creator = EthECKey.GenerateKey().Address;
         var submitter = await chain.NewAccountAsync(ct: ct);
         var authorization = await AuthorizationAsync(creator, ct: ct);
         var signature = StudioSignature(authorization);
@@ -80,8 +83,8 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         await Revert.WithAsync("ImageAlreadyMinted", () => MintAsync(submitter, toSomeoneElse, StudioSignature(toSomeoneElse), ct));
 
         Assert.Equal(authorization.ImageHash, replay["imageHash"]);
-        Assert.Equal(creator, await Nft.OwnerOfAsync(TokenId(authorization.ImageHash), cancellationToken: ct));
-        Assert.Equal(BigInteger.Zero, await Nft.BalanceOfAsync(submitter.Address, cancellationToken: ct));
+        Assert.Equal(creator, await Nft.OwnerOfAsync(TokenId(authorization.ImageHash)));
+        Assert.Equal(BigInteger.Zero, await Nft.BalanceOfAsync(submitter.Address));
     }
 
     [Fact]
@@ -89,16 +92,16 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
     {
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, deadlineFromNow: 600, ct: ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, deadlineFromNow: 600, ct: ct);
         var signature = StudioSignature(authorization);
 
         await chain.IncreaseTimeToAsync(authorization.Deadline + 1, ct);
         var expired = await Revert.WithAsync("AuthorizationExpired", () => MintAsync(submitter, authorization, signature, ct));
-        var longAgo = await AuthorizationAsync(EthereumKey.Generate().Address, deadlineFromNow: -1, ct: ct);
+        var longAgo = await AuthorizationAsync(EthECKey.GenerateKey().Address, deadlineFromNow: -1, ct: ct);
         await Revert.WithAsync("AuthorizationExpired", () => MintAsync(submitter, longAgo, StudioSignature(longAgo), ct));
 
         Assert.Equal((BigInteger)authorization.Deadline, expired["deadline"]);
-        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
+        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash));
     }
 
     [Fact]
@@ -106,21 +109,21 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
     {
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, ct: ct);
-        var impostor = EthereumKey.Generate();
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, ct: ct);
+        var impostor = EthECKey.GenerateKey();
 
         var wrongSigner = await Revert.WithAsync("InvalidAuthorization",
-            () => MintAsync(submitter, authorization, authorization.Sign(impostor, chain.Contracts.ChainId, Nft.Address).ToBytes(), ct));
+            () => MintAsync(submitter, authorization, authorization.Sign(impostor, chain.Contracts.ChainId, Nft.Address), ct));
         var otherFields = authorization with { Uri = IpfsUri + "?v=2" };
         var overOtherFields = await Revert.WithAsync("InvalidAuthorization", () => MintAsync(submitter, otherFields, StudioSignature(authorization), ct));
         var otherChain = await Revert.WithAsync("InvalidAuthorization",
-            () => MintAsync(submitter, authorization, authorization.Sign(StudioSigner, chain.Contracts.ChainId + 1, Nft.Address).ToBytes(), ct));
+            () => MintAsync(submitter, authorization, authorization.Sign(StudioSigner, chain.Contracts.ChainId + 1, Nft.Address), ct));
 
         Assert.Equal(impostor.Address, wrongSigner["recovered"]);
         Assert.NotEqual(StudioSigner.Address, overOtherFields["recovered"]);
-        Assert.NotEqual(EthereumAddress.Zero, overOtherFields["recovered"]);
+        Assert.NotEqual(AddressUtil.ZERO_ADDRESS, overOtherFields["recovered"]);
         Assert.NotEqual(StudioSigner.Address, otherChain["recovered"]);
-        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
+        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash));
     }
 
     public static TheoryData<string> MalformedSignatures => ["64 bytes", "66 bytes", "v = 29", "v = 0", "high s", "empty"];
@@ -131,13 +134,13 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
     {
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, ct: ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, ct: ct);
         var signature = Malform(StudioSignature(authorization), malformation);
 
         var refused = await Revert.WithAsync("InvalidAuthorization", () => MintAsync(submitter, authorization, signature, ct));
 
-        Assert.Equal(EthereumAddress.Zero, refused["recovered"]);
-        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
+        Assert.Equal(AddressUtil.ZERO_ADDRESS, refused["recovered"]);
+        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash));
         Assert.Throws<InvalidSignatureException>(() => authorization.Verify(
             signature, StudioSigner.Address, chain.Contracts.ChainId, Nft.Address, DateTimeOffset.FromUnixTimeSeconds((long)authorization.Deadline), alreadyMinted: false));
     }
@@ -179,7 +182,7 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
     public async Task The_mirrored_high_s_signature_still_recovers_the_studio_signer_so_only_its_form_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, ct: ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, ct: ct);
         var signature = Malform(StudioSignature(authorization), "high s");
         var digest = authorization.Hash(chain.Contracts.ChainId, Nft.Address);
 
@@ -188,9 +191,9 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         digest.CopyTo(input, 0);
         input[63] = signature[64];
         signature.AsSpan(0, 64).CopyTo(input.AsSpan(64));
-        var output = await chain.Rpc.CallAsync(new Heurist.Contracts.Rpc.CallRequest { To = new EthereumAddress(Precompile(1)), Data = input }, cancellationToken: ct);
+        var output = (await chain.Rpc.Eth.Transactions.Call.SendRequestAsync(new CallInput { To = Precompile(1).ToHex(true), Data = input.ToHex(true) })).HexToByteArray();
 
-        Assert.Equal(StudioSigner.Address, new EthereumAddress(output.AsSpan(12, 20)));
+        Assert.Equal(StudioSigner.Address, AddressUtil.Current.ConvertToChecksumAddress(output[12..32].ToHex()));
     }
 
     private static byte[] Precompile(byte number)
@@ -217,12 +220,12 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
         var uri = UriOfLength(length);
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, uri, ct: ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, uri, ct: ct);
 
         await MintAsync(submitter, authorization, StudioSignature(authorization), ct);
 
-        Assert.Equal(uri, await Nft.TokenURIAsync(TokenId(authorization.ImageHash), cancellationToken: ct));
-        Assert.Equal("", await Nft.PendingTokenUriAsync(cancellationToken: ct));
+        Assert.Equal(uri, await Nft.TokenURIAsync(TokenId(authorization.ImageHash)));
+        Assert.Equal("", await Nft.PendingTokenUriAsync());
     }
 
     [Fact]
@@ -231,17 +234,25 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
         // 2,000 bytes of code cost 400,000 gas to deposit; the transaction is given 250,000 gas less than it needs.
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, UriOfLength(2_000), ct: ct);
-        var call = ImaginariesNftContract.EncodeMint(authorization.To, authorization.ImageHash, authorization.ModelId, authorization.Uri,
-            authorization.Deadline, StudioSignature(authorization));
-        var needed = await chain.Rpc.EstimateGasAsync(new Heurist.Contracts.Rpc.CallRequest { From = submitter.Address, To = Nft.Address, Data = call }, ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, UriOfLength(2_000), ct: ct);
+        MintFunction Call() => new()
+        {
+            To = authorization.To,
+            ImageHash = authorization.ImageHash,
+            ModelId = authorization.ModelId,
+            Uri = authorization.Uri,
+            Deadline = authorization.Deadline,
+            Signature = StudioSignature(authorization),
+        };
+        var needed = await chain.Send(submitter).Eth.GetContractTransactionHandler<MintFunction>().EstimateGasAsync(Nft.Address, Call());
 
-        var revert = await Assert.ThrowsAsync<Heurist.Contracts.Rpc.ContractRevertException>(
-            () => chain.Send(submitter).SendAsync(new Heurist.Contracts.Rpc.TransactionRequest { To = Nft.Address, Data = call, GasLimit = needed - 250_000 }, ct));
+        var call = Call();
+        call.Gas = new HexBigInteger(needed.Value - 250_000);
+        var revert = await Assert.ThrowsAsync<ContractRevertedException>(() => Nft.SendAsync(chain.Send(submitter), call, ct));
 
-        Assert.Equal("UriStorageFailed", ContractArtifacts.DecodeError(revert.RevertData, ImaginariesNftContract.Artifact.Abi).Name);
-        Assert.Equal(0UL, revert.Receipt?.Status);
-        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash, cancellationToken: ct));
+        Assert.Equal("UriStorageFailed", revert.ErrorName);
+        Assert.Equal(0, (int)revert.Receipt!.Status.Value);
+        Assert.False(await Nft.IsMintedAsync(authorization.ImageHash));
     }
 
     [Fact]
@@ -250,12 +261,12 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var submitter = await chain.NewAccountAsync(ct: ct);
         const string uri = "ipfs://bafy/画像/é/🎨/metadata.json?name=Ünïcödé+and+more+than+sixty+bytes";
-        var authorization = await AuthorizationAsync(EthereumKey.Generate().Address, uri, ct: ct);
+        var authorization = await AuthorizationAsync(EthECKey.GenerateKey().Address, uri, ct: ct);
 
         await MintAsync(submitter, authorization, StudioSignature(authorization), ct);
 
         Assert.True(Encoding.UTF8.GetByteCount(uri) > 60);
-        Assert.Equal(uri, await Nft.TokenURIAsync(TokenId(authorization.ImageHash), cancellationToken: ct));
+        Assert.Equal(uri, await Nft.TokenURIAsync(TokenId(authorization.ImageHash)));
     }
 
     private static string UriOfLength(int length)
@@ -274,8 +285,8 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var tokenId = TokenId(UniqueId("never-minted"));
 
-        var refused = await Revert.WithAsync("ERC721NonexistentToken", () => Nft.TokenURIAsync(tokenId, cancellationToken: ct));
-        await Revert.WithAsync("ERC721NonexistentToken", () => Nft.OwnerOfAsync(tokenId, cancellationToken: ct));
+        var refused = await Revert.WithAsync("ERC721NonexistentToken", () => Nft.TokenURIAsync(tokenId));
+        await Revert.WithAsync("ERC721NonexistentToken", () => Nft.OwnerOfAsync(tokenId));
 
         Assert.Equal(tokenId, refused["tokenId"]);
     }
@@ -286,8 +297,8 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var contracts = await chain.DeployAsync(ct);
         var stranger = await chain.NewAccountAsync(ct: ct);
-        var newSigner = EthereumKey.Generate();
-        Assert.Equal(StudioSigner.Address, await contracts.Nft.StudioSignerAsync(cancellationToken: ct));
+        var newSigner = EthECKey.GenerateKey();
+        Assert.Equal(StudioSigner.Address, await contracts.Nft.StudioSignerAsync());
 
         var refused = await Revert.WithAsync("OwnableUnauthorizedAccount", () => contracts.Nft.SetStudioSignerAsync(chain.Send(stranger), stranger.Address, ct));
         var receipt = await contracts.Nft.SetStudioSignerAsync(chain.Send(Owner), newSigner.Address, ct);
@@ -296,33 +307,33 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         Assert.Equal(newSigner.Address, Assert.Single(contracts.Nft.StudioSignerSetEvents(receipt)).Signer);
         var authorization = await AuthorizationAsync(stranger.Address, ct: ct);
         var old = await Revert.WithAsync("InvalidAuthorization", () => contracts.Nft.MintAsync(chain.Send(stranger), authorization.To, authorization.ImageHash,
-            authorization.ModelId, authorization.Uri, authorization.Deadline, authorization.Sign(StudioSigner, contracts.ChainId, contracts.Nft.Address).ToBytes(), ct));
+            authorization.ModelId, authorization.Uri, authorization.Deadline, authorization.Sign(StudioSigner, contracts.ChainId, contracts.Nft.Address), ct));
         Assert.Equal(StudioSigner.Address, old["recovered"]);
         await contracts.Nft.MintAsync(chain.Send(stranger), authorization.To, authorization.ImageHash,
-            authorization.ModelId, authorization.Uri, authorization.Deadline, authorization.Sign(newSigner, contracts.ChainId, contracts.Nft.Address).ToBytes(), ct);
-        Assert.Equal(stranger.Address, await contracts.Nft.OwnerOfAsync(TokenId(authorization.ImageHash), cancellationToken: ct));
+            authorization.ModelId, authorization.Uri, authorization.Deadline, authorization.Sign(newSigner, contracts.ChainId, contracts.Nft.Address), ct);
+        Assert.Equal(stranger.Address, await contracts.Nft.OwnerOfAsync(TokenId(authorization.ImageHash)));
     }
 
     [Fact]
     public void The_library_accepts_a_valid_authorization_until_its_deadline()
     {
-        var nft = EthereumKey.Generate().Address;
-        var authorization = new MintAuthorization(EthereumKey.Generate().Address, UniqueId("image"), "sdxl", IpfsUri, 1_900_000_000);
-        var signature = authorization.Sign(StudioSigner, 31337, nft).ToBytes();
+        var nft = EthECKey.GenerateKey().Address;
+        var authorization = new MintAuthorization(EthECKey.GenerateKey().Address, UniqueId("image"), "sdxl", IpfsUri, 1_900_000_000);
+        var signature = authorization.Sign(StudioSigner, 31337, nft);
 
         // No exception is the behaviour here: at the deadline itself the contract still mints.
         authorization.Verify(signature, StudioSigner.Address, 31337, nft, DateTimeOffset.FromUnixTimeSeconds(1_900_000_000), alreadyMinted: false);
-        Assert.Equal(StudioSigner.Address, Signer.Recover(authorization.Hash(31337, nft), EthereumSignature.Parse(signature)));
+        Assert.Equal(StudioSigner.Address, Signatures.Recover(authorization.Hash(31337, nft), signature));
     }
 
     [Fact]
     public void The_library_refuses_with_a_typed_error_what_the_contract_would_refuse()
     {
-        var nft = EthereumKey.Generate().Address;
-        var authorization = new MintAuthorization(EthereumKey.Generate().Address, UniqueId("image"), "sdxl", IpfsUri, 1_900_000_000);
-        var signature = authorization.Sign(StudioSigner, 31337, nft).ToBytes();
+        var nft = EthECKey.GenerateKey().Address;
+        var authorization = new MintAuthorization(EthECKey.GenerateKey().Address, UniqueId("image"), "sdxl", IpfsUri, 1_900_000_000);
+        var signature = authorization.Sign(StudioSigner, 31337, nft);
         var beforeDeadline = DateTimeOffset.FromUnixTimeSeconds(1_899_999_000);
-        var impostor = EthereumKey.Generate();
+        var impostor = EthECKey.GenerateKey();
 
         var expired = Assert.Throws<AuthorizationExpiredException>(() =>
             authorization.Verify(signature, StudioSigner.Address, 31337, nft, DateTimeOffset.FromUnixTimeSeconds(1_900_000_001), alreadyMinted: false));
@@ -331,9 +342,9 @@ public sealed class ImaginariesNftTests(ProtocolChain chain)
         Assert.Throws<InvalidSignatureException>(() =>
             authorization.Verify(signature[..64], StudioSigner.Address, 31337, nft, beforeDeadline, alreadyMinted: false));
         var mismatch = Assert.Throws<AuthorizationSignerMismatchException>(() =>
-            authorization.Verify(authorization.Sign(impostor, 31337, nft).ToBytes(), StudioSigner.Address, 31337, nft, beforeDeadline, alreadyMinted: false));
+            authorization.Verify(authorization.Sign(impostor, 31337, nft), StudioSigner.Address, 31337, nft, beforeDeadline, alreadyMinted: false));
         var otherNft = Assert.Throws<AuthorizationSignerMismatchException>(() =>
-            authorization.Verify(signature, StudioSigner.Address, 31337, EthereumKey.Generate().Address, beforeDeadline, alreadyMinted: false));
+            authorization.Verify(signature, StudioSigner.Address, 31337, EthECKey.GenerateKey().Address, beforeDeadline, alreadyMinted: false));
 
         Assert.Equal(1_900_000_000UL, expired.Deadline);
         Assert.Equal(authorization.ImageHash, replayed.ImageHash);

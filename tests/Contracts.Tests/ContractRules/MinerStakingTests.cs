@@ -1,6 +1,5 @@
 using System.Numerics;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
 using static Heurist.Contracts.Tests.ContractRules.ProtocolChain;
 
 namespace Heurist.Contracts.Tests.ContractRules;
@@ -16,7 +15,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
     private MinerStakingContract Staking => chain.Contracts.Staking;
 
     /// <summary>A miner registered by a fresh owner.</summary>
-    private async Task<(byte[] MinerId, EthereumKey Owner)> RegisterMinerAsync(string label, CancellationToken ct)
+    private async Task<(byte[] MinerId, EthECKey Owner)> RegisterMinerAsync(string label, CancellationToken ct)
     {
         var owner = await chain.NewAccountAsync(ct: ct);
         var minerId = UniqueId(label);
@@ -25,7 +24,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
     }
 
     /// <summary>A staker holding <paramref name="heu"/> HEU and <paramref name="esHeu"/> esHEU, both approved to the staking contract.</summary>
-    private async Task<EthereumKey> StakerAsync(BigInteger heu, BigInteger esHeu, CancellationToken ct)
+    private async Task<EthECKey> StakerAsync(BigInteger heu, BigInteger esHeu, CancellationToken ct)
     {
         var staker = await chain.NewAccountAsync(heu, esHeu, ct);
         await chain.Contracts.Heu.ApproveAsync(chain.Send(staker), Staking.Address, heu, ct);
@@ -40,18 +39,18 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var owner = await chain.NewAccountAsync(ct: ct);
         var other = await chain.NewAccountAsync(ct: ct);
         var minerId = UniqueId("rig-4090-01");
-        Assert.Equal(EthereumAddress.Zero, await Staking.MinerOwnerAsync(minerId, cancellationToken: ct));
+        Assert.Equal(AddressUtil.ZERO_ADDRESS, await Staking.MinerOwnerAsync(minerId));
 
         var receipt = await Staking.RegisterMinerAsync(chain.Send(owner), minerId, ct);
 
         var registered = Assert.Single(Staking.MinerRegisteredEvents(receipt));
         Assert.Equal(minerId, registered.MinerId);
         Assert.Equal(owner.Address, registered.Owner);
-        Assert.Equal(owner.Address, await Staking.MinerOwnerAsync(minerId, cancellationToken: ct));
+        Assert.Equal(owner.Address, await Staking.MinerOwnerAsync(minerId));
         var again = await Revert.WithAsync("MinerAlreadyRegistered", () => Staking.RegisterMinerAsync(chain.Send(other), minerId, ct));
         Assert.Equal(minerId, again["minerId"]);
         await Revert.WithAsync("MinerAlreadyRegistered", () => Staking.RegisterMinerAsync(chain.Send(owner), minerId, ct));
-        Assert.Equal(owner.Address, await Staking.MinerOwnerAsync(minerId, cancellationToken: ct));
+        Assert.Equal(owner.Address, await Staking.MinerOwnerAsync(minerId));
     }
 
     [Fact]
@@ -60,22 +59,22 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var (minerId, _) = await RegisterMinerAsync("stake-heu", ct);
         var staker = await StakerAsync(Heu(500), 0, ct);
-        var total = await Staking.TotalStakedAsync(cancellationToken: ct);
-        var held = await chain.Contracts.Heu.BalanceOfAsync(Staking.Address, cancellationToken: ct);
+        var total = await Staking.TotalStakedAsync();
+        var held = await chain.Contracts.Heu.BalanceOfAsync(Staking.Address);
 
         var receipt = await Staking.StakeAsync(chain.Send(staker), minerId, HeuKind, Heu(200), ct);
 
         var staked = Assert.Single(Staking.StakedEvents(receipt));
         Assert.Equal((staker.Address, HeuKind, Heu(200)), (staked.Staker, staked.Kind, staked.Amount));
         Assert.Equal(minerId, staked.MinerId);
-        Assert.Equal(Heu(200), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind, cancellationToken: ct));
-        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind, cancellationToken: ct));
-        var miner = await Staking.MinerStakeAsync(minerId, cancellationToken: ct);
+        Assert.Equal(Heu(200), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind));
+        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind));
+        var miner = await Staking.MinerStakeAsync(minerId);
         Assert.Equal((Heu(200), BigInteger.Zero), (miner.HeuStaked, miner.EsHeuStaked));
-        var totalAfter = await Staking.TotalStakedAsync(cancellationToken: ct);
+        var totalAfter = await Staking.TotalStakedAsync();
         Assert.Equal((total.HeuStaked + Heu(200), total.EsHeuStaked), (totalAfter.HeuStaked, totalAfter.EsHeuStaked));
-        Assert.Equal(Heu(300), await chain.Contracts.Heu.BalanceOfAsync(staker.Address, cancellationToken: ct));
-        Assert.Equal(held + Heu(200), await chain.Contracts.Heu.BalanceOfAsync(Staking.Address, cancellationToken: ct));
+        Assert.Equal(Heu(300), await chain.Contracts.Heu.BalanceOfAsync(staker.Address));
+        Assert.Equal(held + Heu(200), await chain.Contracts.Heu.BalanceOfAsync(Staking.Address));
     }
 
     [Fact]
@@ -84,17 +83,17 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var (minerId, _) = await RegisterMinerAsync("stake-esheu", ct);
         var staker = await StakerAsync(0, Heu(80), ct);
-        var total = await Staking.TotalStakedAsync(cancellationToken: ct);
+        var total = await Staking.TotalStakedAsync();
 
         var receipt = await Staking.StakeAsync(chain.Send(staker), minerId, EsHeuKind, Heu(80), ct);
 
         var staked = Assert.Single(Staking.StakedEvents(receipt));
         Assert.Equal((staker.Address, EsHeuKind, Heu(80)), (staked.Staker, staked.Kind, staked.Amount));
-        Assert.Equal(Heu(80), await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind, cancellationToken: ct));
-        var miner = await Staking.MinerStakeAsync(minerId, cancellationToken: ct);
+        Assert.Equal(Heu(80), await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind));
+        var miner = await Staking.MinerStakeAsync(minerId);
         Assert.Equal((BigInteger.Zero, Heu(80)), (miner.HeuStaked, miner.EsHeuStaked));
-        Assert.Equal(total.EsHeuStaked + Heu(80), (await Staking.TotalStakedAsync(cancellationToken: ct)).EsHeuStaked);
-        Assert.Equal(BigInteger.Zero, await chain.Contracts.EsHeu.BalanceOfAsync(staker.Address, cancellationToken: ct));
+        Assert.Equal(total.EsHeuStaked + Heu(80), (await Staking.TotalStakedAsync()).EsHeuStaked);
+        Assert.Equal(BigInteger.Zero, await chain.Contracts.EsHeu.BalanceOfAsync(staker.Address));
     }
 
     [Fact]
@@ -109,15 +108,15 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         await Revert.WithAsync("ZeroAmount", () => Staking.StakeAsync(chain.Send(staker), minerId, HeuKind, BigInteger.Zero, ct));
         var miner = await Revert.WithAsync("UnknownMiner", () => Staking.StakeAsync(chain.Send(staker), unknown, HeuKind, Heu(1), ct));
         var allowance = await Revert.WithAsync("ERC20InsufficientAllowance", () => Staking.StakeAsync(chain.Send(staker), minerId, EsHeuKind, Heu(1), ct));
-        var stakeOf = await Revert.WithAsync("InvalidTokenKind", () => Staking.StakeOfAsync(staker.Address, minerId, 7, cancellationToken: ct));
+        var stakeOf = await Revert.WithAsync("InvalidTokenKind", () => Staking.StakeOfAsync(staker.Address, minerId, 7));
 
         Assert.Equal(new BigInteger(2), kind["kind"]);
         Assert.Equal(unknown, miner["minerId"]);
         Assert.Equal(Staking.Address, allowance["spender"]);
         Assert.Equal(new BigInteger(7), stakeOf["kind"]);
-        var stake = await Staking.MinerStakeAsync(minerId, cancellationToken: ct);
+        var stake = await Staking.MinerStakeAsync(minerId);
         Assert.Equal((BigInteger.Zero, BigInteger.Zero), (stake.HeuStaked, stake.EsHeuStaked));
-        Assert.Equal(Heu(10), await chain.Contracts.Heu.BalanceOfAsync(staker.Address, cancellationToken: ct));
+        Assert.Equal(Heu(10), await chain.Contracts.Heu.BalanceOfAsync(staker.Address));
     }
 
     [Fact]
@@ -126,18 +125,18 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var (minerId, _) = await RegisterMinerAsync("active-threshold", ct);
         var staker = await StakerAsync(Heu(6_000), Heu(4_000), ct);
-        Assert.Equal(Heu(10_000), await Staking.MinActiveStakeAsync(cancellationToken: ct));
+        Assert.Equal(Heu(10_000), await Staking.MinActiveStakeAsync());
 
         await Staking.StakeAsync(chain.Send(staker), minerId, HeuKind, Heu(6_000) - 1, ct);
         await Staking.StakeAsync(chain.Send(staker), minerId, EsHeuKind, Heu(4_000), ct);
-        Assert.False(await Staking.IsActiveAsync(minerId, cancellationToken: ct)); // 9,999.999999999999999999
+        Assert.False(await Staking.IsActiveAsync(minerId)); // 9,999.999999999999999999
 
         await Staking.StakeAsync(chain.Send(staker), minerId, HeuKind, BigInteger.One, ct);
-        Assert.True(await Staking.IsActiveAsync(minerId, cancellationToken: ct)); // 10,000
+        Assert.True(await Staking.IsActiveAsync(minerId)); // 10,000
 
         await Staking.UnstakeAsync(chain.Send(staker), minerId, EsHeuKind, BigInteger.One, ct);
-        Assert.False(await Staking.IsActiveAsync(minerId, cancellationToken: ct));
-        Assert.False(await Staking.IsActiveAsync(UniqueId("no-stake"), cancellationToken: ct));
+        Assert.False(await Staking.IsActiveAsync(minerId));
+        Assert.False(await Staking.IsActiveAsync(UniqueId("no-stake")));
     }
 
     [Fact]
@@ -148,7 +147,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var staker = await StakerAsync(Heu(1_000), 0, ct);
         var stranger = await chain.NewAccountAsync(ct: ct);
         await Staking.StakeAsync(chain.Send(staker), minerId, HeuKind, Heu(1_000), ct);
-        var total = await Staking.TotalStakedAsync(cancellationToken: ct);
+        var total = await Staking.TotalStakedAsync();
 
         var receipt = await Staking.UnstakeAsync(chain.Send(staker), minerId, HeuKind, Heu(400), ct);
 
@@ -158,14 +157,14 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal(minerId, requested.MinerId);
         Assert.Empty(Staking.UnstakedEvents(receipt));
         var requestId = requested.RequestId;
-        var request = await Staking.UnstakeRequestAsync(requestId, cancellationToken: ct);
+        var request = await Staking.UnstakeRequestAsync(requestId);
         Assert.Equal((staker.Address, Heu(400), availableAt, false), (request.Staker, request.Amount, request.AvailableAt, request.Withdrawn));
         Assert.Equal(minerId, request.MinerId);
         // The stake stops counting at once, but the HEU stays in the contract during the cooldown.
-        Assert.Equal(Heu(600), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind, cancellationToken: ct));
-        Assert.Equal(Heu(600), (await Staking.MinerStakeAsync(minerId, cancellationToken: ct)).HeuStaked);
-        Assert.Equal(total.HeuStaked - Heu(400), (await Staking.TotalStakedAsync(cancellationToken: ct)).HeuStaked);
-        Assert.Equal(BigInteger.Zero, await chain.Contracts.Heu.BalanceOfAsync(staker.Address, cancellationToken: ct));
+        Assert.Equal(Heu(600), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind));
+        Assert.Equal(Heu(600), (await Staking.MinerStakeAsync(minerId)).HeuStaked);
+        Assert.Equal(total.HeuStaked - Heu(400), (await Staking.TotalStakedAsync()).HeuStaked);
+        Assert.Equal(BigInteger.Zero, await chain.Contracts.Heu.BalanceOfAsync(staker.Address));
 
         var early = await Revert.WithAsync("CooldownNotOver", () => Staking.WithdrawAsync(chain.Send(staker), requestId, ct));
         Assert.Equal((requestId, (BigInteger)availableAt), (early["requestId"], early["availableAt"]));
@@ -179,11 +178,11 @@ public sealed class MinerStakingTests(ProtocolChain chain)
 
         var withdrawn = Assert.Single(Staking.WithdrawnEvents(withdrawal));
         Assert.Equal((staker.Address, requestId, Heu(400)), (withdrawn.Staker, withdrawn.RequestId, withdrawn.Amount));
-        Assert.Equal(Heu(400), await chain.Contracts.Heu.BalanceOfAsync(staker.Address, cancellationToken: ct));
-        Assert.True((await Staking.UnstakeRequestAsync(requestId, cancellationToken: ct)).Withdrawn);
+        Assert.Equal(Heu(400), await chain.Contracts.Heu.BalanceOfAsync(staker.Address));
+        Assert.True((await Staking.UnstakeRequestAsync(requestId)).Withdrawn);
         var twice = await Revert.WithAsync("AlreadyWithdrawn", () => Staking.WithdrawAsync(chain.Send(staker), requestId, ct));
         Assert.Equal(requestId, twice["requestId"]);
-        Assert.Equal(Heu(400), await chain.Contracts.Heu.BalanceOfAsync(staker.Address, cancellationToken: ct));
+        Assert.Equal(Heu(400), await chain.Contracts.Heu.BalanceOfAsync(staker.Address));
     }
 
     [Fact]
@@ -194,7 +193,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var unknown = BigInteger.Pow(2, 200);
 
         var withdraw = await Revert.WithAsync("UnknownRequest", () => Staking.WithdrawAsync(chain.Send(staker), unknown, ct));
-        var read = await Revert.WithAsync("UnknownRequest", () => Staking.UnstakeRequestAsync(BigInteger.Zero, cancellationToken: ct));
+        var read = await Revert.WithAsync("UnknownRequest", () => Staking.UnstakeRequestAsync(BigInteger.Zero));
 
         Assert.Equal(unknown, withdraw["requestId"]);
         Assert.Equal(BigInteger.Zero, read["requestId"]);
@@ -207,7 +206,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var (minerId, _) = await RegisterMinerAsync("unstake-esheu", ct);
         var staker = await StakerAsync(0, Heu(50), ct);
         await Staking.StakeAsync(chain.Send(staker), minerId, EsHeuKind, Heu(50), ct);
-        var total = await Staking.TotalStakedAsync(cancellationToken: ct);
+        var total = await Staking.TotalStakedAsync();
 
         var receipt = await Staking.UnstakeAsync(chain.Send(staker), minerId, EsHeuKind, Heu(20), ct);
 
@@ -215,10 +214,10 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal((staker.Address, EsHeuKind, Heu(20)), (unstaked.Staker, unstaked.Kind, unstaked.Amount));
         Assert.Equal(minerId, unstaked.MinerId);
         Assert.Empty(Staking.UnstakeRequestedEvents(receipt));
-        Assert.Equal(Heu(20), await chain.Contracts.EsHeu.BalanceOfAsync(staker.Address, cancellationToken: ct));
-        Assert.Equal(Heu(30), await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind, cancellationToken: ct));
-        Assert.Equal(Heu(30), (await Staking.MinerStakeAsync(minerId, cancellationToken: ct)).EsHeuStaked);
-        Assert.Equal(total.EsHeuStaked - Heu(20), (await Staking.TotalStakedAsync(cancellationToken: ct)).EsHeuStaked);
+        Assert.Equal(Heu(20), await chain.Contracts.EsHeu.BalanceOfAsync(staker.Address));
+        Assert.Equal(Heu(30), await Staking.StakeOfAsync(staker.Address, minerId, EsHeuKind));
+        Assert.Equal(Heu(30), (await Staking.MinerStakeAsync(minerId)).EsHeuStaked);
+        Assert.Equal(total.EsHeuStaked - Heu(20), (await Staking.TotalStakedAsync()).EsHeuStaked);
     }
 
     [Fact]
@@ -236,7 +235,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
 
         Assert.Equal((Heu(10), Heu(11)), (tooMuch["available"], tooMuch["requested"]));
         Assert.Equal((BigInteger.Zero, Heu(1)), (otherKind["available"], otherKind["requested"]));
-        Assert.Equal(Heu(10), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind, cancellationToken: ct));
+        Assert.Equal(Heu(10), await Staking.StakeOfAsync(staker.Address, minerId, HeuKind));
     }
 
     [Fact]
@@ -248,8 +247,8 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var staker = await StakerAsync(Heu(100), Heu(50), ct);
         await Staking.StakeAsync(chain.Send(staker), from, HeuKind, Heu(100), ct);
         await Staking.StakeAsync(chain.Send(staker), from, EsHeuKind, Heu(50), ct);
-        var total = await Staking.TotalStakedAsync(cancellationToken: ct);
-        var heuHeld = await chain.Contracts.Heu.BalanceOfAsync(Staking.Address, cancellationToken: ct);
+        var total = await Staking.TotalStakedAsync();
+        var heuHeld = await chain.Contracts.Heu.BalanceOfAsync(Staking.Address);
 
         var heuMove = await Staking.TransferStakeAsync(chain.Send(staker), from, to, HeuKind, Heu(60), ct);
         await Staking.TransferStakeAsync(chain.Send(staker), from, to, EsHeuKind, Heu(50), ct);
@@ -259,17 +258,17 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal(from, moved.FromMiner);
         Assert.Equal(to, moved.ToMiner);
         Assert.Empty(chain.Contracts.Heu.TransferEvents(heuMove));
-        Assert.Equal(Heu(40), await Staking.StakeOfAsync(staker.Address, from, HeuKind, cancellationToken: ct));
-        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, from, EsHeuKind, cancellationToken: ct));
-        Assert.Equal(Heu(60), await Staking.StakeOfAsync(staker.Address, to, HeuKind, cancellationToken: ct));
-        Assert.Equal(Heu(50), await Staking.StakeOfAsync(staker.Address, to, EsHeuKind, cancellationToken: ct));
-        var fromStake = await Staking.MinerStakeAsync(from, cancellationToken: ct);
-        var toStake = await Staking.MinerStakeAsync(to, cancellationToken: ct);
+        Assert.Equal(Heu(40), await Staking.StakeOfAsync(staker.Address, from, HeuKind));
+        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, from, EsHeuKind));
+        Assert.Equal(Heu(60), await Staking.StakeOfAsync(staker.Address, to, HeuKind));
+        Assert.Equal(Heu(50), await Staking.StakeOfAsync(staker.Address, to, EsHeuKind));
+        var fromStake = await Staking.MinerStakeAsync(from);
+        var toStake = await Staking.MinerStakeAsync(to);
         Assert.Equal((Heu(40), BigInteger.Zero), (fromStake.HeuStaked, fromStake.EsHeuStaked));
         Assert.Equal((Heu(60), Heu(50)), (toStake.HeuStaked, toStake.EsHeuStaked));
-        var totalAfter = await Staking.TotalStakedAsync(cancellationToken: ct);
+        var totalAfter = await Staking.TotalStakedAsync();
         Assert.Equal((total.HeuStaked, total.EsHeuStaked), (totalAfter.HeuStaked, totalAfter.EsHeuStaked));
-        Assert.Equal(heuHeld, await chain.Contracts.Heu.BalanceOfAsync(Staking.Address, cancellationToken: ct));
+        Assert.Equal(heuHeld, await chain.Contracts.Heu.BalanceOfAsync(Staking.Address));
     }
 
     [Fact]
@@ -292,8 +291,8 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal(unknown, unknownMiner["minerId"]);
         Assert.Equal((Heu(10), Heu(11)), (tooMuch["available"], tooMuch["requested"]));
         Assert.Equal((BigInteger.Zero, Heu(1)), (otherKind["available"], otherKind["requested"]));
-        Assert.Equal(Heu(10), await Staking.StakeOfAsync(staker.Address, from, HeuKind, cancellationToken: ct));
-        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, to, HeuKind, cancellationToken: ct));
+        Assert.Equal(Heu(10), await Staking.StakeOfAsync(staker.Address, from, HeuKind));
+        Assert.Equal(BigInteger.Zero, await Staking.StakeOfAsync(staker.Address, to, HeuKind));
     }
 
     [Fact]
@@ -302,7 +301,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var ct = TestContext.Current.CancellationToken;
         var (minerId, owner) = await RegisterMinerAsync("bribe", ct);
         await StartOfNextEpochAsync(ct);
-        var epoch = await Staking.CurrentEpochAsync(cancellationToken: ct);
+        var epoch = await Staking.CurrentEpochAsync();
 
         var first = await Staking.SetBribeAsync(chain.Send(owner), minerId, 2_500, ct);
         var second = await Staking.SetBribeAsync(chain.Send(owner), minerId, 3_000, ct);
@@ -312,19 +311,19 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal(((ushort)2_500, epoch + 1), (set.Bps, set.EffectiveEpoch));
         var replaced = Assert.Single(Staking.BribeSetEvents(second));
         Assert.Equal(((ushort)3_000, epoch + 1), (replaced.Bps, replaced.EffectiveEpoch));
-        Assert.Equal(epoch, await Staking.CurrentEpochAsync(cancellationToken: ct));
-        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch, cancellationToken: ct));
-        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, epoch + 1, cancellationToken: ct));
-        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, ulong.MaxValue, cancellationToken: ct));
+        Assert.Equal(epoch, await Staking.CurrentEpochAsync());
+        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch));
+        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, epoch + 1));
+        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, ulong.MaxValue));
 
         await chain.IncreaseTimeAsync(EpochLengthSeconds, ct);
-        Assert.Equal(epoch + 1, await Staking.CurrentEpochAsync(cancellationToken: ct));
+        Assert.Equal(epoch + 1, await Staking.CurrentEpochAsync());
         var third = await Staking.SetBribeAsync(chain.Send(owner), minerId, 10_000, ct);
 
         Assert.Equal(epoch + 2, Assert.Single(Staking.BribeSetEvents(third)).EffectiveEpoch);
-        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch, cancellationToken: ct));
-        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, epoch + 1, cancellationToken: ct));
-        Assert.Equal((ushort)10_000, await Staking.BribeOfAsync(minerId, epoch + 2, cancellationToken: ct));
+        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch));
+        Assert.Equal((ushort)3_000, await Staking.BribeOfAsync(minerId, epoch + 1));
+        Assert.Equal((ushort)10_000, await Staking.BribeOfAsync(minerId, epoch + 2));
     }
 
     [Fact]
@@ -343,23 +342,23 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         Assert.Equal(stranger.Address, notOwner["caller"]);
         Assert.Equal(unknown, unregistered["minerId"]);
         Assert.Equal(new BigInteger(10_001), tooHigh["bps"]);
-        Assert.Equal((ushort)10_000, await Staking.MaxBribeBpsAsync(cancellationToken: ct));
-        var epoch = await Staking.CurrentEpochAsync(cancellationToken: ct);
-        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch + 1, cancellationToken: ct));
+        Assert.Equal((ushort)10_000, await Staking.MaxBribeBpsAsync());
+        var epoch = await Staking.CurrentEpochAsync();
+        Assert.Equal((ushort)0, await Staking.BribeOfAsync(minerId, epoch + 1));
     }
 
     [Fact]
     public async Task The_epoch_is_the_time_since_deployment_divided_by_the_epoch_length()
     {
         var ct = TestContext.Current.CancellationToken;
-        var genesis = await Staking.GenesisAsync(cancellationToken: ct);
+        var genesis = await Staking.GenesisAsync();
         var now = await chain.LatestTimestampAsync(ct);
 
-        Assert.Equal(EpochLengthSeconds, await Staking.EpochLengthAsync(cancellationToken: ct));
-        Assert.Equal((now - genesis) / EpochLengthSeconds, await Staking.CurrentEpochAsync(cancellationToken: ct));
-        Assert.Equal(chain.Contracts.Heu.Address, await Staking.HeuAsync(cancellationToken: ct));
-        Assert.Equal(chain.Contracts.EsHeu.Address, await Staking.EsHeuAsync(cancellationToken: ct));
-        Assert.Equal(new BigInteger(Cooldown), await Staking.HeuCooldownAsync(cancellationToken: ct));
+        Assert.Equal(EpochLengthSeconds, await Staking.EpochLengthAsync());
+        Assert.Equal((now - genesis) / EpochLengthSeconds, await Staking.CurrentEpochAsync());
+        Assert.Equal(chain.Contracts.Heu.Address, await Staking.HeuAsync());
+        Assert.Equal(chain.Contracts.EsHeu.Address, await Staking.EsHeuAsync());
+        Assert.Equal(new BigInteger(Cooldown), await Staking.HeuCooldownAsync());
     }
 
     [Fact]
@@ -369,7 +368,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
         var deployer = await chain.NewAccountAsync(ct: ct);
 
         var refused = await Assert.ThrowsAsync<ContractRevertedException>(
-            () => MinerStakingContract.DeployAsync(chain.Rpc, chain.Send(deployer), chain.Contracts.Heu.Address, chain.Contracts.EsHeu.Address, 0, ct));
+            () => MinerStakingContract.DeployAsync(chain.Send(deployer), chain.Contracts.Heu.Address, chain.Contracts.EsHeu.Address, 0, ct));
 
         Assert.Equal(("InvalidEpochLength", "constructor"), (refused.ErrorName, refused.Function));
     }
@@ -377,7 +376,7 @@ public sealed class MinerStakingTests(ProtocolChain chain)
     /// <summary>Moves the clock to the first second of the next epoch, so that a test has the whole epoch ahead of it.</summary>
     private async Task StartOfNextEpochAsync(CancellationToken ct)
     {
-        var genesis = await Staking.GenesisAsync(cancellationToken: ct);
+        var genesis = await Staking.GenesisAsync();
         var now = await chain.LatestTimestampAsync(ct);
         await chain.IncreaseTimeToAsync(genesis + ((now - genesis) / EpochLengthSeconds + 1) * EpochLengthSeconds, ct);
     }

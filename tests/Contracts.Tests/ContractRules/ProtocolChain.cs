@@ -1,13 +1,12 @@
 using System.Numerics;
 using System.Text;
-using System.Text.Json.Nodes;
 using Heurist.Contracts.AccountAbstraction;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
 using Heurist.Testing;
+using Nethereum.Hex.HexTypes;
 
 namespace Heurist.Contracts.Tests.ContractRules;
 
@@ -33,23 +32,23 @@ public sealed class ProtocolChain(AnvilFixture anvil) : IAsyncLifetime
 
     private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
 
-    private readonly HttpClient _http = new();
+    private readonly Web3 _rpc = ChainRpc.Connect(anvil.RpcUrl);
     private ProtocolDeployment? _deployment;
-    private EthereumKey? _esHeuFaucet;
+    private EthECKey? _esHeuFaucet;
 
-    public EthereumRpcClient Rpc => new(_http, anvil.RpcUrl);
+    public IWeb3 Rpc => _rpc;
 
     public ProtocolDeployment Contracts => _deployment ?? throw new InvalidOperationException("The contracts are not deployed yet.");
 
-    public static EthereumKey Owner => AnvilAccounts.Owner;
+    public static EthECKey Owner => AnvilAccounts.Owner;
 
-    public static EthereumKey SettlementKey => AnvilAccounts.SettlementKey;
+    public static EthECKey SettlementKey => AnvilAccounts.SettlementKey;
 
-    public static EthereumKey StudioSigner => AnvilAccounts.StudioSigner;
+    public static EthECKey StudioSigner => AnvilAccounts.StudioSigner;
 
-    public static EthereumKey SponsorSigner => AnvilAccounts.SponsorSigner;
+    public static EthECKey SponsorSigner => AnvilAccounts.SponsorSigner;
 
-    public static EthereumKey Bundler => AnvilAccounts.Bundler;
+    public static EthECKey Bundler => AnvilAccounts.Bundler;
 
     public async ValueTask InitializeAsync()
     {
@@ -64,11 +63,7 @@ public sealed class ProtocolChain(AnvilFixture anvil) : IAsyncLifetime
         await Contracts.Heu.ApproveAsync(Send(_esHeuFaucet), Contracts.EsHeu.Address, BigInteger.Pow(2, 255), ct);
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>A fresh set of contracts on the same chain, for tests that need a clean slate (the emission schedule starting now).</summary>
     public async Task<ProtocolDeployment> DeployAsync(CancellationToken ct)
@@ -85,12 +80,13 @@ public sealed class ProtocolChain(AnvilFixture anvil) : IAsyncLifetime
         return new ProtocolDeployment(rpc, manifest);
     }
 
-    public TransactionSender Send(EthereumKey key) => new(Rpc, key) { PollInterval = TimeSpan.FromMilliseconds(20) };
+    /// <summary>The chain as <paramref name="key"/>'s account sends to it.</summary>
+    public IWeb3 Send(EthECKey key) => Rpc.As(key, 31337, TimeSpan.FromMilliseconds(20));
 
     /// <summary>A new account with 100 ETH for gas and, when asked, HEU from the treasury and esHEU.</summary>
-    public async Task<EthereumKey> NewAccountAsync(BigInteger? heu = null, BigInteger? esHeu = null, CancellationToken ct = default)
+    public async Task<EthECKey> NewAccountAsync(BigInteger? heu = null, BigInteger? esHeu = null, CancellationToken ct = default)
     {
-        var key = EthereumKey.Generate();
+        var key = EthECKey.GenerateKey();
         await SetEthBalanceAsync(key.Address, 100 * Ether, ct);
         if (heu is { Sign: > 0 } heuAmount)
         {
@@ -104,21 +100,27 @@ public sealed class ProtocolChain(AnvilFixture anvil) : IAsyncLifetime
     }
 
     /// <summary>Mints esHEU to <paramref name="to"/> by a protocol contract's deposit of treasury HEU.</summary>
-    public async Task GiveEsHeuAsync(EthereumAddress to, BigInteger amount, CancellationToken ct)
+    public async Task GiveEsHeuAsync(string to, BigInteger amount, CancellationToken ct)
     {
         var faucet = _esHeuFaucet ?? throw new InvalidOperationException("The fixture is not initialized.");
         await Contracts.Heu.TransferAsync(Send(Owner), faucet.Address, amount, ct);
         await Contracts.EsHeu.DepositAsync(Send(faucet), to, amount, ct);
     }
 
-    public Task SetEthBalanceAsync(EthereumAddress account, BigInteger wei, CancellationToken ct)
-        => Rpc.CallAsync("anvil_setBalance", new JsonArray(account.ToLowerHex(), EthereumRpcClient.ToQuantity(wei)), ct);
+    public Task SetEthBalanceAsync(string account, BigInteger wei, CancellationToken ct)
+        => Rpc.Client.SendRequestAsync<object>("anvil_setBalance", null, account, new HexBigInteger(wei).HexValue).WaitAsync(ct);
+
+    /// <summary>The code at <paramref name="address"/>; empty for an account without code.</summary>
+    public async Task<byte[]> CodeAsync(string address) => (await Rpc.Eth.GetCode.SendRequestAsync(address)).HexToByteArray();
+
+    /// <summary>The ETH balance of <paramref name="address"/>, in wei.</summary>
+    public async Task<BigInteger> BalanceAsync(string address) => (await Rpc.Eth.GetBalance.SendRequestAsync(address)).Value;
 
     /// <summary>Moves the chain's clock forward and mines a block at the new time.</summary>
     public async Task IncreaseTimeAsync(ulong seconds, CancellationToken ct)
     {
-        await Rpc.CallAsync("evm_increaseTime", new JsonArray(EthereumRpcClient.ToQuantity(seconds)), ct);
-        await Rpc.CallAsync("evm_mine", [], ct);
+        await Rpc.Client.SendRequestAsync<object>("evm_increaseTime", null, new HexBigInteger(seconds).HexValue).WaitAsync(ct);
+        await Rpc.Client.SendRequestAsync<object>("evm_mine").WaitAsync(ct);
     }
 
     /// <summary>Moves the clock to <paramref name="timestamp"/> (or a little past it, when it is already there).</summary>
@@ -132,39 +134,39 @@ public sealed class ProtocolChain(AnvilFixture anvil) : IAsyncLifetime
     }
 
     public async Task<ulong> LatestTimestampAsync(CancellationToken ct)
-        => (await Rpc.GetBlockAsync(BlockTag.Latest, ct))!.Timestamp;
+        => (ulong)(await Rpc.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct)).Timestamp.Value;
 
     /// <summary>The time of the block that mined <paramref name="receipt"/>.</summary>
     public async Task<ulong> TimestampOfAsync(TransactionReceipt receipt, CancellationToken ct)
-        => (await Rpc.GetBlockAsync(receipt.BlockNumber, ct))!.Timestamp;
+        => (ulong)(await Rpc.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(receipt.BlockNumber).WaitAsync(ct)).Timestamp.Value;
 
     /// <summary>A 32-byte id no other test uses: a miner id, an image hash.</summary>
-    public static byte[] UniqueId(string label) => Keccak256.Hash(Encoding.UTF8.GetBytes($"{label}/{Guid.NewGuid():N}"));
+    public static byte[] UniqueId(string label) => Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes($"{label}/{Guid.NewGuid():N}"));
 
     /// <summary>Whole HEU in wei.</summary>
     public static BigInteger Heu(long whole) => whole * OneHeu;
 }
 
 /// <summary>Typed bindings of one deployment.</summary>
-public sealed class ProtocolDeployment(EthereumRpcClient rpc, DeploymentManifest manifest)
+public sealed class ProtocolDeployment(IWeb3 rpc, DeploymentManifest manifest)
 {
     public DeploymentManifest Manifest => manifest;
 
-    public HeuristTokenContract Heu { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.HeuristToken));
+    public HeuristTokenContract Heu { get; } = new(rpc, manifest.Contracts.HeuristToken);
 
-    public EscrowedHeuristContract EsHeu { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.EscrowedHeurist));
+    public EscrowedHeuristContract EsHeu { get; } = new(rpc, manifest.Contracts.EscrowedHeurist);
 
-    public MinerStakingContract Staking { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.MinerStaking));
+    public MinerStakingContract Staking { get; } = new(rpc, manifest.Contracts.MinerStaking);
 
-    public RewardsDistributorContract Distributor { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.RewardsDistributor));
+    public RewardsDistributorContract Distributor { get; } = new(rpc, manifest.Contracts.RewardsDistributor);
 
-    public ImaginariesNftContract Nft { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.ImaginariesNft));
+    public ImaginariesNftContract Nft { get; } = new(rpc, manifest.Contracts.ImaginariesNft);
 
-    public HeuristPaymasterContract Paymaster { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.HeuristPaymaster));
+    public HeuristPaymasterContract Paymaster { get; } = new(rpc, manifest.Contracts.HeuristPaymaster);
 
-    public EntryPointContract EntryPoint { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.EntryPoint));
+    public EntryPointContract EntryPoint { get; } = new(rpc, manifest.Contracts.EntryPoint);
 
-    public SimpleAccountFactoryContract AccountFactory { get; } = new(rpc, EthereumAddress.Parse(manifest.Contracts.SimpleAccountFactory));
+    public SimpleAccountFactoryContract AccountFactory { get; } = new(rpc, manifest.Contracts.SimpleAccountFactory);
 
     public SponsoredMint SponsoredMint { get; } = SponsoredMint.ForDeployment(rpc, manifest);
 

@@ -1,7 +1,5 @@
 using System.Numerics;
-using Heurist.Contracts.Abi;
 using Heurist.Contracts.Bindings;
-using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Imaginaries;
 using static Heurist.Contracts.Tests.ContractRules.ProtocolChain;
 
@@ -13,10 +11,10 @@ internal static class SponsoredOperations
     public const string IpfsUri = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/metadata.json";
 
     /// <summary>A studio-signed authorization to mint a new image to <paramref name="wallet"/>, valid for a day.</summary>
-    public static async Task<(MintAuthorization Authorization, byte[] Signature)> AuthorizeAsync(ProtocolChain chain, EthereumAddress wallet, CancellationToken ct)
+    public static async Task<(MintAuthorization Authorization, byte[] Signature)> AuthorizeAsync(ProtocolChain chain, string wallet, CancellationToken ct)
     {
         var authorization = new MintAuthorization(wallet, UniqueId("image"), "sdxl", IpfsUri, await chain.LatestTimestampAsync(ct) + Day);
-        return (authorization, authorization.Sign(StudioSigner, chain.Contracts.ChainId, chain.Contracts.Nft.Address).ToBytes());
+        return (authorization, authorization.Sign(StudioSigner, chain.Contracts.ChainId, chain.Contracts.Nft.Address));
     }
 
     /// <summary>The end of a sponsorship window a day from now.</summary>

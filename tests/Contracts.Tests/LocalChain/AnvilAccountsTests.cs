@@ -1,4 +1,4 @@
-using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Rpc;
 using Heurist.Contracts.LocalChain;
 using Heurist.Testing;
 
@@ -9,11 +9,9 @@ public sealed class AnvilAccountsTests(AnvilFixture anvil)
     [Fact]
     public async Task The_keys_are_those_of_the_accounts_anvil_funds()
     {
-        using var http = new HttpClient();
-        var rpc = new Heurist.Contracts.Rpc.EthereumRpcClient(http, anvil.RpcUrl);
-        var accounts = (await rpc.CallAsync("eth_accounts", [], TestContext.Current.CancellationToken))!.AsArray()
-            .Select(a => EthereumAddress.Parse(a!.GetValue<string>())).ToList();
+        var accounts = await ChainRpc.Connect(anvil.RpcUrl).Eth.Accounts.SendRequestAsync();
 
-        Assert.Equal(accounts.Take(AnvilAccounts.Count), Enumerable.Range(0, AnvilAccounts.Count).Select(i => AnvilAccounts.Key(i).Address));
+        Assert.Equal(accounts.Take(AnvilAccounts.Count).Select(AddressUtil.Current.ConvertToChecksumAddress), Enumerable.Range(0, AnvilAccounts.Count).Select(AnvilAccounts.Address));
+        Assert.Equal(AnvilAccounts.Key(5).Address, AnvilAccounts.Bundler.Address);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
 
@@ -21,21 +20,18 @@ public sealed class LocalAnvilNodeTests
                 Port = FreePort.Next(),
                 StateFile = Path.Combine(folder.FullName, "state.json"),
             };
-            using var http = new HttpClient();
-
             await using (var first = await LocalAnvilNode.StartAsync(options, ct))
             {
-                var rpc = new EthereumRpcClient(http, first.RpcUrl);
-                await rpc.CallAsync("anvil_setBalance", new JsonArray(Recipient, "0x1234"), ct);
-                await rpc.CallAsync("evm_mine", [], ct);
-                await rpc.CallAsync("evm_mine", [], ct);
+                var rpc = ChainRpc.Connect(first.RpcUrl).Client;
+                await rpc.SendRequestAsync<object>("anvil_setBalance", null, Recipient, "0x1234");
+                await rpc.SendRequestAsync<object>("evm_mine");
+                await rpc.SendRequestAsync<object>("evm_mine");
             }
 
             await using var second = await LocalAnvilNode.StartAsync(options with { Port = FreePort.Next() }, ct);
-            var restarted = new EthereumRpcClient(http, second.RpcUrl);
-            var balance = await restarted.CallAsync("eth_getBalance", new JsonArray(Recipient, "latest"), ct);
-            Assert.Equal(0x1234UL, EthereumRpcClient.ParseQuantity(balance));
-            Assert.True(await restarted.GetBlockNumberAsync(ct) >= 2);
+            var restarted = ChainRpc.Connect(second.RpcUrl);
+            Assert.Equal(0x1234, (int)(await restarted.Eth.GetBalance.SendRequestAsync(Recipient)).Value);
+            Assert.True((await restarted.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value >= 2);
         }
         finally
         {

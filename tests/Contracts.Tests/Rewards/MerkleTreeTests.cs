@@ -1,16 +1,16 @@
 using System.Numerics;
-using Heurist.Contracts.Abi;
-using Heurist.Contracts.Crypto;
+using Nethereum.ABI;
 using Heurist.Contracts.Rewards;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Contracts.Tests.Rewards;
 
 public sealed class MerkleTreeTests
 {
-    private static byte[] Leaf(int i) => Keccak256.Hash([(byte)i]);
+    private static byte[] Leaf(int i) => Sha3Keccack.Current.CalculateHash([(byte)i]);
 
     private static byte[] H(byte[] a, byte[] b)
-        => a.AsSpan().SequenceCompareTo(b) <= 0 ? Keccak256.Hash([.. a, .. b]) : Keccak256.Hash([.. b, .. a]);
+        => a.AsSpan().SequenceCompareTo(b) <= 0 ? Sha3Keccack.Current.CalculateHash([.. a, .. b]) : Sha3Keccack.Current.CalculateHash([.. b, .. a]);
 
     /// <summary>The leaves in ascending byte order, as the tree sorts them.</summary>
     private static byte[][] Sorted(params byte[][] leaves) => [.. leaves.Order(Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y)))];
@@ -43,7 +43,7 @@ public sealed class MerkleTreeTests
         var tree = MerkleTree.Build([a, b]);
 
         Assert.Equal(H(a, b), tree.Root);
-        Assert.Equal(Keccak256.Hash([.. Sorted(a, b)[0], .. Sorted(a, b)[1]]), tree.Root);
+        Assert.Equal(Sha3Keccack.Current.CalculateHash([.. Sorted(a, b)[0], .. Sorted(a, b)[1]]), tree.Root);
         Assert.Equal(new[] { b }, tree.Proof(0));
         Assert.Equal(new[] { a }, tree.Proof(1));
         Assert.Equal(tree.Root, MerkleTree.Build([b, a]).Root);
@@ -99,12 +99,13 @@ public sealed class MerkleTreeTests
     [Fact]
     public void A_reward_leaf_is_the_double_keccak_of_its_abi_encoding()
     {
-        var account = EthereumAddress.Parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+        var account = AnvilAccounts.Address(1);
         var leaf = new RewardLeaf(42, account, BigInteger.Pow(10, 18), 5);
-        var encoded = AbiEncoder.Encode([AbiType.UInt256, AbiType.Address, AbiType.UInt256, AbiType.UInt256], [new BigInteger(42), account, BigInteger.Pow(10, 18), new BigInteger(5)]);
+        var encoded = new ABIEncode().GetABIEncoded(
+            new ABIValue("uint256", new BigInteger(42)), new ABIValue("address", account), new ABIValue("uint256", BigInteger.Pow(10, 18)), new ABIValue("uint256", new BigInteger(5)));
 
         Assert.Equal(4 * 32, encoded.Length);
-        Assert.Equal(Keccak256.Hash(Keccak256.Hash(encoded)), leaf.Hash());
+        Assert.Equal(Sha3Keccack.Current.CalculateHash(Sha3Keccack.Current.CalculateHash(encoded)), leaf.Hash());
         Assert.NotEqual(leaf.Hash(), (leaf with { Epoch = 43 }).Hash());
         Assert.Equal(MerkleTree.Build([leaf.Hash()]).Root, MerkleTree.Build([leaf]).Root);
     }

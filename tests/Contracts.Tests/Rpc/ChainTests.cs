@@ -1,218 +1,164 @@
 using System.Numerics;
-using System.Text.Json.Nodes;
-using Heurist.Contracts.Abi;
-using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Bindings;
+using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
-using Heurist.Contracts.Transactions;
 using Heurist.Testing;
+using Nethereum.ABI.ABIDeserialisation;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.ABI.Model;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
 
 namespace Heurist.Contracts.Tests.Rpc;
 
-/// <summary>The library against a real anvil: transactions it signs, a contract deployed from hand-written bytecode, reverts and logs.</summary>
-public sealed class ChainTests(AnvilFixture anvil) : IDisposable
+/// <summary>
+/// Nethereum against a real anvil, as we use it: EIP-1559 transactions from an account, a contract deployed from
+/// hand-written bytecode, reverts (at estimation and once mined) through our contract service, and logs by filter.
+/// </summary>
+public sealed class ChainTests(AnvilFixture anvil)
 {
-    private const string AnvilAccount0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     private static readonly BigInteger Ether = BigInteger.Pow(10, 18);
 
-    private readonly HttpClient _http = new();
-
-    private EthereumRpcClient Rpc => new(_http, anvil.RpcUrl);
+    private Web3 Rpc => ChainRpc.Connect(anvil.RpcUrl);
 
     [Fact]
-    public async Task An_eth_transfer_signed_by_the_library_from_anvil_account_0_is_mined_and_moves_the_value()
+    public async Task An_eth_transfer_signed_by_Nethereum_from_anvil_account_0_is_mined_and_moves_the_value()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var rpc = Rpc;
-        var key = EthereumKey.FromHex(AnvilAccount0);
-        var recipient = EthereumKey.Generate().Address;
+        var key = AnvilAccounts.Owner;
+        var sender = Rpc.As(key, 31337);
+        var recipient = EthECKey.GenerateKey().Address;
         var value = 3 * Ether / 2;
-        var nonce = await rpc.GetTransactionCountAsync(key.Address, BlockTag.Pending, ct);
-        var baseFee = (await rpc.GetBlockAsync(BlockTag.Latest, ct))!.BaseFeePerGas!.Value;
-        var tip = await rpc.MaxPriorityFeePerGasAsync(ct);
-        var transaction = new Eip1559Transaction
-        {
-            ChainId = await rpc.GetChainIdAsync(ct),
-            Nonce = nonce,
-            MaxPriorityFeePerGas = tip,
-            MaxFeePerGas = 2 * baseFee + tip,
-            GasLimit = 21_000,
-            To = recipient,
-            Value = value,
-        };
-        var senderBefore = await rpc.GetBalanceAsync(key.Address, BlockTag.Latest, ct);
-        var signed = transaction.Sign(key);
+        var nonce = (await Rpc.Eth.Transactions.GetTransactionCount.SendRequestAsync(key.Address, BlockParameter.CreatePending())).Value;
+        var senderBefore = (await Rpc.Eth.GetBalance.SendRequestAsync(key.Address)).Value;
 
-        var hash = await rpc.SendRawTransactionAsync(signed.Raw, ct);
-        var receipt = await new TransactionSender(rpc, key).WaitForReceiptAsync(hash, ct);
+        var receipt = await sender.TransactionManager.SendTransactionAndWaitForReceiptAsync(
+            new TransactionInput { From = key.Address, To = recipient, Value = new HexBigInteger(value), Gas = new HexBigInteger(21_000) }, TestContext.Current.CancellationToken);
 
-        Assert.Equal(signed.Hash, hash);
-        Assert.True(receipt.Succeeded);
-        Assert.Equal(hash, receipt.TransactionHash);
-        Assert.Equal(21_000UL, receipt.GasUsed);
-        Assert.Equal(key.Address, receipt.From);
-        Assert.Equal(recipient, receipt.To);
+        Assert.Equal(1, (int)receipt.Status.Value);
+        Assert.Equal(21_000, (int)receipt.GasUsed.Value);
+        Assert.Equal(key.Address, receipt.From, ignoreCase: true);
+        Assert.Equal(recipient, receipt.To, ignoreCase: true);
         Assert.Null(receipt.ContractAddress);
         Assert.Empty(receipt.Logs);
-        Assert.Equal(value, await rpc.GetBalanceAsync(recipient, BlockTag.Latest, ct));
-        Assert.Equal(senderBefore - value - receipt.GasUsed * receipt.EffectiveGasPrice, await rpc.GetBalanceAsync(key.Address, BlockTag.Latest, ct));
-        Assert.Equal(nonce + 1, await rpc.GetTransactionCountAsync(key.Address, BlockTag.Latest, ct));
-        var block = await rpc.GetBlockAsync(receipt.BlockNumber, ct);
-        Assert.NotNull(block);
-        Assert.Equal(receipt.BlockHash, block.Hash);
-        Assert.Equal(receipt.BlockNumber, block.Number);
-        Assert.True(block.Timestamp > 0);
-        Assert.Equal(block.BaseFeePerGas + tip, receipt.EffectiveGasPrice);
+        Assert.Equal(value, (await Rpc.Eth.GetBalance.SendRequestAsync(recipient)).Value);
+        Assert.Equal(senderBefore - value - receipt.GasUsed.Value * receipt.EffectiveGasPrice.Value, (await Rpc.Eth.GetBalance.SendRequestAsync(key.Address)).Value);
+        Assert.Equal(nonce + 1, (await Rpc.Eth.Transactions.GetTransactionCount.SendRequestAsync(key.Address, BlockParameter.CreateLatest())).Value);
+        var block = await Rpc.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(receipt.BlockNumber);
+        Assert.Equal(receipt.BlockHash, block.BlockHash);
+        Assert.True(block.Timestamp.Value > 0);
+        Assert.Equal(2, (int)(await Rpc.Eth.Transactions.GetTransactionByHash.SendRequestAsync(receipt.TransactionHash)).Type.Value);
     }
 
     [Fact]
     public async Task A_contract_deployed_from_bytecode_has_its_runtime_code_and_its_custom_error_surfaces_from_eth_call()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var sender = await FundedSenderAsync(ct);
+        var contract = await DeployPingAsync(await FundedSenderAsync());
 
-        var deployed = await sender.DeployAsync(PingContract.InitCode, ct);
+        Assert.Equal(PingContract.RuntimeCode.ToHex(true), await Rpc.Eth.GetCode.SendRequestAsync(contract));
+        Assert.Equal("0x", await Rpc.Eth.Transactions.Call.SendRequestAsync(new CallInput { To = contract }));
 
-        Assert.True(deployed.Succeeded);
-        var contract = deployed.ContractAddress!.Value;
-        Assert.Equal(PingContract.RuntimeCode, await Rpc.GetCodeAsync(contract, BlockTag.Latest, ct));
-        Assert.Empty(await Rpc.CallAsync(new CallRequest { To = contract }, BlockTag.Latest, ct));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Rpc.Eth.Transactions.Call.SendRequestAsync(new CallInput { To = contract, Data = "0x01" }));
 
-        var revert = await Assert.ThrowsAsync<ContractRevertException>(
-            () => Rpc.CallAsync(new CallRequest { To = contract, Data = [0x01] }, BlockTag.Latest, ct));
-
-        Assert.IsAssignableFrom<RpcException>(revert);
-        Assert.Equal("eth_call", revert.Operation);
-        Assert.Equal(PingContract.Abi.Error("Nope").Encode(42), revert.RevertData);
-        var decoded = PingContract.Abi.DecodeError(revert.RevertData);
+        Assert.True(ChainRpc.TryGetRevertData(error, out var data), error.ToString());
+        Assert.Equal(PingContract.Nope42, data);
+        var decoded = ContractArtifacts.DecodeError(data, PingContract.Abi);
         Assert.Equal("Nope", decoded.Name);
         Assert.Equal(new BigInteger(42), decoded.Arguments["code"]);
     }
 
     [Fact]
-    public async Task The_sender_refuses_a_reverting_call_at_estimation_with_the_revert_data_and_sends_nothing()
+    public async Task The_contract_service_refuses_a_reverting_call_at_estimation_with_the_revert_data_and_sends_nothing()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var sender = await FundedSenderAsync(ct);
-        var contract = (await sender.DeployAsync(PingContract.InitCode, ct)).ContractAddress!.Value;
-        var nonce = await Rpc.GetTransactionCountAsync(sender.Address, BlockTag.Pending, ct);
+        var sender = await FundedSenderAsync();
+        var ping = new PingService(Rpc, await DeployPingAsync(sender));
+        var address = sender.TransactionManager.Account.Address;
+        var nonce = (await Rpc.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, BlockParameter.CreatePending())).Value;
 
-        var revert = await Assert.ThrowsAsync<ContractRevertException>(
-            () => sender.SendAsync(new TransactionRequest { To = contract, Data = [0x01] }, ct));
+        var revert = await Assert.ThrowsAsync<ContractRevertedException>(() => ping.PingAsync(sender));
 
-        Assert.Equal("eth_estimateGas", revert.Operation);
         Assert.Null(revert.Receipt);
-        Assert.Equal("Nope", PingContract.Abi.DecodeError(revert.RevertData).Name);
-        Assert.Equal(nonce, await Rpc.GetTransactionCountAsync(sender.Address, BlockTag.Pending, ct));
+        Assert.Equal(("Ping", "ping"), (revert.Contract, revert.Function));
+        Assert.Equal(PingContract.Nope42, revert.Error.Data);
+        Assert.Equal(nonce, (await Rpc.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, BlockParameter.CreatePending())).Value);
     }
 
     [Fact]
     public async Task A_mined_transaction_with_status_0_surfaces_the_revert_data_and_its_receipt()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var sender = await FundedSenderAsync(ct);
-        var contract = (await sender.DeployAsync(PingContract.InitCode, ct)).ContractAddress!.Value;
+        var sender = await FundedSenderAsync();
+        var ping = new PingService(Rpc, await DeployPingAsync(sender));
 
         // A given gas limit skips estimation, so the transaction is mined and fails on chain.
-        var revert = await Assert.ThrowsAsync<ContractRevertException>(
-            () => sender.SendAsync(new TransactionRequest { To = contract, Data = [0x01], GasLimit = 100_000 }, ct));
+        var revert = await Assert.ThrowsAsync<ContractRevertedException>(() => ping.PingAsync(sender, gas: 100_000));
 
         Assert.NotNull(revert.Receipt);
-        Assert.Equal(0UL, revert.Receipt.Status);
-        Assert.Equal(revert.Receipt.TransactionHash, revert.TransactionHash);
-        Assert.Equal(PingContract.Abi.Error("Nope").Encode(42), revert.RevertData);
-        Assert.Contains("Nope", PingContract.Abi.DecodeError(revert.RevertData).Description, StringComparison.Ordinal);
+        Assert.Equal(0, (int)revert.Receipt.Status.Value);
+        Assert.Equal(PingContract.Nope42, revert.Error.Data);
     }
 
     [Fact]
-    public async Task Logs_come_back_typed_from_the_receipt_and_from_eth_getLogs()
+    public async Task Logs_come_back_from_the_receipt_and_from_eth_getLogs_filtered_by_topic()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var sender = await FundedSenderAsync(ct);
-        var contract = (await sender.DeployAsync(PingContract.InitCode, ct)).ContractAddress!.Value;
-        var pinged = PingContract.Abi.Event("Pinged");
+        var sender = await FundedSenderAsync();
+        var from = sender.TransactionManager.Account.Address;
+        var contract = await DeployPingAsync(sender);
+        var pinged = PingContract.Abi.Events.Single();
 
-        var receipt = await sender.SendAsync(new TransactionRequest { To = contract }, ct);
+        // Without data Nethereum takes a plain transfer's 21,000 gas, so the limit is given.
+        var receipt = await sender.TransactionManager.SendTransactionAndWaitForReceiptAsync(
+            new TransactionInput { From = from, To = contract, Gas = new HexBigInteger(100_000) }, TestContext.Current.CancellationToken);
 
         var log = Assert.Single(receipt.Logs);
-        Assert.Equal(contract, log.Address);
-        Assert.Equal(receipt.TransactionHash, log.TransactionHash);
-        Assert.Equal(receipt.BlockNumber, log.BlockNumber);
-        var decoded = pinged.DecodeLog(log.Topics, log.Data);
-        Assert.Equal(sender.Address, decoded["from"]);
-        Assert.Equal(new BigInteger(42), decoded["value"]);
-
-        var senderTopic = AbiEncoder.Encode([AbiType.Address], [sender.Address]);
-        var found = await Rpc.GetLogsAsync(new LogFilter
+        Assert.Equal(contract, log.Address, ignoreCase: true);
+        var found = await Rpc.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
         {
-            FromBlock = receipt.BlockNumber,
-            ToBlock = receipt.BlockNumber,
-            Addresses = [contract],
-            Topics = [[pinged.Topic0], [senderTopic]],
-        }, ct);
+            FromBlock = new BlockParameter(receipt.BlockNumber),
+            ToBlock = new BlockParameter(receipt.BlockNumber),
+            Address = [contract],
+            Topics = ["0x" + pinged.Sha3Signature, "0x" + new string('0', 24) + from[2..].ToLowerInvariant()],
+        });
         var fromFilter = Assert.Single(found);
-        Assert.Equal(log.LogIndex, fromFilter.LogIndex);
-        Assert.Equal(log.Data, fromFilter.Data);
-        Assert.Equal(log.Topics, fromFilter.Topics);
         Assert.Equal(receipt.TransactionHash, fromFilter.TransactionHash);
+        var decoded = pinged.DecodeEventDefaultTopics(fromFilter);
+        Assert.Equal(from, (string)decoded.Event.Single(p => p.Parameter.Name == "from").Result, ignoreCase: true);
+        Assert.Equal(new BigInteger(42), decoded.Event.Single(p => p.Parameter.Name == "value").Result);
 
-        var someoneElse = AbiEncoder.Encode([AbiType.Address], [EthereumKey.Generate().Address]);
-        Assert.Empty(await Rpc.GetLogsAsync(new LogFilter
+        Assert.Empty(await Rpc.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
         {
-            FromBlock = 0,
-            Addresses = [contract],
-            Topics = [null, [someoneElse]],
-        }, ct));
+            FromBlock = new BlockParameter(0),
+            Address = [contract],
+            Topics = [null, "0x" + new string('0', 24) + EthECKey.GenerateKey().Address[2..].ToLowerInvariant()],
+        }));
     }
 
     [Fact]
-    public async Task The_sender_fills_consecutive_nonces_and_estimated_gas()
+    public async Task The_transaction_manager_fills_consecutive_nonces()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var sender = await FundedSenderAsync(ct);
-        var recipient = EthereumKey.Generate().Address;
+        var sender = await FundedSenderAsync();
+        var address = sender.TransactionManager.Account.Address;
+        var recipient = EthECKey.GenerateKey().Address;
 
-        var first = await sender.SendAsync(new TransactionRequest { To = recipient, Value = 1 }, ct);
-        var second = await sender.SendAsync(new TransactionRequest { To = recipient, Value = 2 }, ct);
+        var first = await sender.TransactionManager.SendTransactionAndWaitForReceiptAsync(new TransactionInput { From = address, To = recipient, Value = new HexBigInteger(1) }, TestContext.Current.CancellationToken);
+        var second = await sender.TransactionManager.SendTransactionAndWaitForReceiptAsync(new TransactionInput { From = address, To = recipient, Value = new HexBigInteger(2) }, TestContext.Current.CancellationToken);
 
-        Assert.True(first.Succeeded && second.Succeeded);
-        Assert.True(second.BlockNumber > first.BlockNumber);
-        Assert.Equal(2UL, await Rpc.GetTransactionCountAsync(sender.Address, BlockTag.Latest, ct));
-        Assert.Equal(new BigInteger(3), await Rpc.GetBalanceAsync(recipient, BlockTag.Latest, ct));
-        var (transaction, _) = await sender.SignAsync(new TransactionRequest { To = recipient, Value = 1 }, ct);
-        Assert.Equal(2UL, transaction.Nonce);
-        Assert.Equal(25_200UL, transaction.GasLimit);
+        Assert.True(second.BlockNumber.Value > first.BlockNumber.Value);
+        Assert.Equal(2, (int)(await Rpc.Eth.Transactions.GetTransactionCount.SendRequestAsync(address, BlockParameter.CreateLatest())).Value);
+        Assert.Equal(new BigInteger(3), (await Rpc.Eth.GetBalance.SendRequestAsync(recipient)).Value);
     }
 
-    [Fact]
-    public async Task Waiting_for_a_transaction_that_never_comes_times_out_naming_it()
+    private async Task<Web3> FundedSenderAsync()
     {
-        var sender = new TransactionSender(Rpc, EthereumKey.Generate()) { ReceiptTimeout = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(50) };
-        var unknown = Keccak256.Hash("never sent"u8);
-
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => sender.WaitForReceiptAsync(unknown, TestContext.Current.CancellationToken));
-
-        Assert.Contains(Hex.Encode(unknown), error.Message, StringComparison.Ordinal);
-        Assert.Null(await Rpc.GetTransactionReceiptAsync(unknown, TestContext.Current.CancellationToken));
+        var key = EthECKey.GenerateKey();
+        await Rpc.Client.SendRequestAsync<object>("anvil_setBalance", null, key.Address, new HexBigInteger(100 * Ether).HexValue);
+        return Rpc.As(key, 31337, TimeSpan.FromMilliseconds(20));
     }
 
-    [Fact]
-    public async Task Waiting_stops_when_the_caller_cancels()
+    private static async Task<string> DeployPingAsync(Web3 sender)
     {
-        var sender = new TransactionSender(Rpc, EthereumKey.Generate());
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sender.WaitForReceiptAsync(Keccak256.Hash("never sent"u8), cancelled.Token));
+        var receipt = await sender.TransactionManager.SendTransactionAndWaitForReceiptAsync(
+            new TransactionInput { From = sender.TransactionManager.Account.Address, Data = PingContract.InitCode.ToHex(true), Gas = new HexBigInteger(200_000) }, TestContext.Current.CancellationToken);
+        return receipt.ContractAddress;
     }
-
-    private async Task<TransactionSender> FundedSenderAsync(CancellationToken ct)
-    {
-        var key = EthereumKey.Generate();
-        await Rpc.CallAsync("anvil_setBalance", new JsonArray(key.Address.ToLowerHex(), EthereumRpcClient.ToQuantity(100 * Ether)), ct);
-        return new TransactionSender(Rpc, key) { PollInterval = TimeSpan.FromMilliseconds(20) };
-    }
-
-    public void Dispose() => _http.Dispose();
 
     /// <summary>
     /// A contract written in bytecode by hand: called without data it emits Pinged(msg.sender, 42);
@@ -220,9 +166,9 @@ public sealed class ChainTests(AnvilFixture anvil) : IDisposable
     /// </summary>
     private static class PingContract
     {
-        public static readonly ContractAbi Abi = ContractAbi.Parse("""
+        public static readonly ContractABI Abi = new ABIJsonDeserialiser().DeserialiseContract("""
             [
-              {"type":"event","name":"Pinged","inputs":[{"name":"from","type":"address","indexed":true},{"name":"value","type":"uint256","indexed":false}]},
+              {"type":"event","name":"Pinged","anonymous":false,"inputs":[{"name":"from","type":"address","indexed":true},{"name":"value","type":"uint256","indexed":false}]},
               {"type":"error","name":"Nope","inputs":[{"name":"code","type":"uint256"}]}
             ]
             """);
@@ -245,7 +191,7 @@ public sealed class ChainTests(AnvilFixture anvil) : IDisposable
                 0x33,             // CALLER: topic 1
                 0x7f,             // PUSH32 topic 0
             };
-            code.AddRange(Abi.Event("Pinged").Topic0);
+            code.AddRange(Abi.Events.Single().Sha3Signature.HexToByteArray());
             code.AddRange([
                 0x60, 0x20,       // PUSH1 32: size
                 0x60, 0x00,       // PUSH1 0: offset
@@ -255,7 +201,7 @@ public sealed class ChainTests(AnvilFixture anvil) : IDisposable
             code[2] = (byte)code.Count;
             code.Add(0x5b);       // JUMPDEST
             code.Add(0x63);       // PUSH4 selector
-            code.AddRange(Abi.Error("Nope").Selector);
+            code.AddRange(Abi.Errors.Single().Sha3Signature.HexToByteArray());
             code.AddRange([
                 0x60, 0xe0,       // PUSH1 224
                 0x1b,             // SHL: the selector in the word's first 4 bytes
@@ -269,6 +215,26 @@ public sealed class ChainTests(AnvilFixture anvil) : IDisposable
                 0xfd,             // REVERT
             ]);
             return [.. code];
+        }
+
+        /// <summary>The revert data of Nope(42).</summary>
+        public static byte[] Nope42 => [.. Abi.Errors.Single().Sha3Signature.HexToByteArray(), .. new byte[31], 42];
+    }
+
+    [Function("ping")]
+    private sealed class PingFunction : FunctionMessage;
+
+    /// <summary>The contract service every binding derives from, over the hand-written contract.</summary>
+    private sealed class PingService(IWeb3 web3, string address) : ContractService(web3, address, "Ping")
+    {
+        public Task<TransactionReceipt> PingAsync(IWeb3 sender, long? gas = null)
+        {
+            var ping = new PingFunction();
+            if (gas is { } limit)
+            {
+                ping.Gas = new HexBigInteger(limit);
+            }
+            return SendAsync(sender, ping, TestContext.Current.CancellationToken);
         }
     }
 }

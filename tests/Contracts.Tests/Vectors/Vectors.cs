@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
-using Heurist.Contracts.Abi;
-using Heurist.Contracts.Crypto;
+using Nethereum.ABI;
+using Nethereum.ABI.ABIDeserialisation;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.Model;
 
 namespace Heurist.Contracts.Tests.Vectors;
 
@@ -32,7 +34,7 @@ public static class Vectors
 
     public static string Text(this JsonNode? node) => node!.GetValue<string>();
 
-    public static byte[] Bytes(this JsonNode? node) => Hex.Decode(node.Text());
+    public static byte[] Bytes(this JsonNode? node) => node.Text().HexToByteArray();
 
     public static BigInteger Number(this JsonNode? node)
         => node is JsonValue value && value.TryGetValue<long>(out var number)
@@ -40,41 +42,108 @@ public static class Vectors
             : BigInteger.Parse(node.Text(), CultureInfo.InvariantCulture);
 }
 
-/// <summary>Converts the vectors' JSON form of ABI values (decimal strings, hex, checksummed addresses) to and from the library's.</summary>
+/// <summary>
+/// Converts the vectors' JSON form of ABI values (decimal strings, hex, checksummed addresses) to the untyped values
+/// Nethereum encodes (object[] for a tuple, lists for arrays) and back from what it decodes.
+/// </summary>
 public static class AbiJson
 {
-    public static object? ToValue(AbiType type, JsonNode? node) => type.Kind switch
+    /// <summary>Parameters from canonical types such as "(address,uint256)[]", read as a JSON ABI's inputs.</summary>
+    public static Parameter[] Parameters(IEnumerable<string> types)
     {
-        AbiTypeKind.Address => EthereumAddress.Parse(node.Text()),
-        AbiTypeKind.Bool => node!.GetValue<bool>(),
-        AbiTypeKind.UInt or AbiTypeKind.Int => node.Number(),
-        AbiTypeKind.FixedBytes or AbiTypeKind.Bytes => node.Bytes(),
-        AbiTypeKind.String => node.Text(),
-        AbiTypeKind.Array => ((JsonArray)node!).Select(n => ToValue(type.ElementType!, n)).ToArray(),
-        _ => ((JsonArray)node!).Select((n, i) => ToValue(type.Components[i].Type, n)).ToArray(),
+        var function = new JsonObject
+        {
+            ["type"] = "function",
+            ["name"] = "f",
+            ["stateMutability"] = "pure",
+            ["inputs"] = new JsonArray([.. types.Select(JsonParameter)]),
+            ["outputs"] = new JsonArray(),
+        };
+        return new ABIJsonDeserialiser().DeserialiseContract(new JsonArray(function).ToJsonString()).Functions[0].InputParameters;
+    }
+
+    // "(uint256,(bool,address)[])[2]" → {"type":"tuple[2]","components":[{"type":"uint256"},{"type":"tuple[]","components":[…]}]}
+    private static JsonObject JsonParameter(string type)
+    {
+        if (!type.StartsWith('('))
+        {
+            return new JsonObject { ["name"] = "", ["type"] = type };
+        }
+        var depth = 0;
+        var close = 0;
+        for (var i = 0; i < type.Length; i++)
+        {
+            depth += type[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (depth == 0)
+            {
+                close = i;
+                break;
+            }
+        }
+        var components = new List<string>();
+        var start = 1;
+        depth = 0;
+        for (var i = 1; i < close; i++)
+        {
+            depth += type[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (type[i] == ',' && depth == 0)
+            {
+                components.Add(type[start..i]);
+                start = i + 1;
+            }
+        }
+        components.Add(type[start..close]);
+        return new JsonObject
+        {
+            ["name"] = "",
+            ["type"] = "tuple" + type[(close + 1)..],
+            ["components"] = new JsonArray([.. components.Select(JsonParameter)]),
+        };
+    }
+
+    public static object? ToValue(ABIType type, JsonNode? node) => type switch
+    {
+        AddressType => node.Text(),
+        BoolType => node!.GetValue<bool>(),
+        IntType => node.Number(),
+        StringType => node.Text(),
+        ArrayType array => ((JsonArray)node!).Select(n => ToValue(array.ElementType, n)).ToList(),
+        TupleType tuple => ((JsonArray)node!).Select((n, i) => ToValue(tuple.Components[i].ABIType, n)).ToArray(),
+        _ => node.Bytes(),
     };
 
-    public static object?[] ToValues(IReadOnlyList<AbiType> types, JsonArray values)
-        => values.Select((v, i) => ToValue(types[i], v)).ToArray();
+    public static object?[] ToValues(Parameter[] parameters, JsonArray values)
+        => [.. values.Select((v, i) => ToValue(parameters[i].ABIType, v))];
 
-    public static JsonNode? ToJson(AbiType type, object? value) => type.Kind switch
+    public static JsonNode? ToJson(ABIType type, object? value) => type switch
     {
-        AbiTypeKind.Address => ((EthereumAddress)value!).ToString(),
-        AbiTypeKind.Bool => (bool)value!,
-        AbiTypeKind.UInt or AbiTypeKind.Int => ((BigInteger)value!).ToString(CultureInfo.InvariantCulture),
-        AbiTypeKind.FixedBytes or AbiTypeKind.Bytes => Hex.Encode((byte[])value!),
-        AbiTypeKind.String => (string)value!,
-        AbiTypeKind.Array => new JsonArray(((object?[])value!).Select(v => ToJson(type.ElementType!, v)).ToArray()),
-        _ => new JsonArray(((object?[])value!).Select((v, i) => ToJson(type.Components[i].Type, v)).ToArray()),
+        AddressType => ((string)value!).ToLowerInvariant(),
+        BoolType => (bool)value!,
+        IntType => ((BigInteger)value!).ToString(CultureInfo.InvariantCulture),
+        StringType => (string)value!,
+        ArrayType array => new JsonArray([.. ((System.Collections.IEnumerable)value!).Cast<object?>().Select(v => ToJson(array.ElementType, v))]),
+        TupleType tuple => new JsonArray([.. Components(value).Select((v, i) => ToJson(tuple.Components[i].ABIType, v))]),
+        _ => ((byte[])value!).ToHex(true),
     };
 
-    /// <summary>The vectors' JSON in the form <see cref="ToJson"/> writes (checksummed addresses, lowercase hex).</summary>
-    public static JsonNode? Normalize(AbiType type, JsonNode? node) => ToJson(type, ToValue(type, node));
+    /// <summary>The vectors' JSON in the form <see cref="ToJson"/> writes (lowercase addresses and hex).</summary>
+    public static JsonNode? Normalize(ABIType type, JsonNode? node) => ToJson(type, ToValue(type, node));
 
-    public static void AssertEqual(AbiType type, JsonNode? expected, object? actual)
+    public static void AssertEqual(ABIType type, JsonNode? expected, object? actual)
     {
         var normalized = Normalize(type, expected);
         var actualJson = ToJson(type, actual);
-        Assert.True(JsonNode.DeepEquals(normalized, actualJson), $"{type}: expected {normalized?.ToJsonString()}, got {actualJson?.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(normalized, actualJson), $"{type.Name}: expected {normalized?.ToJsonString()}, got {actualJson?.ToJsonString()}");
     }
+
+    /// <summary>Decoded outputs in order, as <see cref="AssertEqual"/> takes them.</summary>
+    public static object?[] Results(IEnumerable<ParameterOutput> outputs) => [.. outputs.OrderBy(o => o.Parameter.Order).Select(o => o.Result)];
+
+    // Nethereum decodes a tuple as its components' outputs; the encoder takes them as an object[].
+    private static object?[] Components(object? value) => value switch
+    {
+        IEnumerable<ParameterOutput> outputs => Results(outputs),
+        object?[] values => values,
+        _ => throw new InvalidOperationException($"A tuple value cannot be a {value?.GetType().Name}."),
+    };
 }

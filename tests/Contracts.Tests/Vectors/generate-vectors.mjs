@@ -195,6 +195,81 @@ const eip712Cases = [
       },
     },
   },
+  {
+    name: 'a struct named Point3d as the primary type',
+    typedData: {
+      types: { Point3d: [{ name: 'x', type: 'int256' }, { name: 'y', type: 'int256' }, { name: 'z', type: 'int256' }] },
+      primaryType: 'Point3d',
+      domain: { name: 'Shapes', chainId: 1 },
+      message: { x: '1', y: '-2', z: '3' },
+    },
+  },
+  {
+    name: 'a struct named Point3d as a member',
+    typedData: {
+      types: {
+        Shape: [{ name: 'origin', type: 'Point3d' }, { name: 'label', type: 'string' }],
+        Point3d: [{ name: 'x', type: 'int256' }, { name: 'y', type: 'int256' }, { name: 'z', type: 'int256' }],
+      },
+      primaryType: 'Shape',
+      domain: { name: 'Shapes', chainId: 1 },
+      message: { origin: { x: '1', y: '-2', z: '3' }, label: 'cube' },
+    },
+  },
+  {
+    name: 'struct names that are prefixes of each other, and a lowercase one',
+    typedData: {
+      types: {
+        Book: [{ name: 'author', type: 'Person' }, { name: 'editor', type: 'PersonA' }, { name: 'tags', type: 'alpha[]' }],
+        Person: [{ name: 'name', type: 'string' }],
+        PersonA: [{ name: 'name', type: 'string' }, { name: 'wallet', type: 'address' }],
+        alpha: [{ name: 'label', type: 'string' }],
+      },
+      primaryType: 'Book',
+      domain: { name: 'Library', version: '1', chainId: 1 },
+      message: {
+        author: { name: 'Ada' },
+        editor: { name: 'Bob', wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+        tags: [{ label: 'math' }, { label: '' }],
+      },
+    },
+  },
+  {
+    name: 'mint authorization, as the portal asks a wallet',
+    typedData: {
+      types: {
+        MintAuthorization: [
+          { name: 'to', type: 'address' }, { name: 'imageHash', type: 'bytes32' }, { name: 'modelId', type: 'string' },
+          { name: 'uri', type: 'string' }, { name: 'deadline', type: 'uint256' },
+        ],
+      },
+      primaryType: 'MintAuthorization',
+      domain: { name: 'Heurist Imaginaries', version: '1', chainId: 31337, verifyingContract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+      message: {
+        to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', imageHash: '0x' + 'ab'.repeat(32), modelId: 'sdxl',
+        uri: 'ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/metadata.json', deadline: '1900000000',
+      },
+    },
+  },
+  {
+    name: 'ERC-4337 v0.8 user operation, as the portal asks a wallet',
+    typedData: {
+      types: {
+        PackedUserOperation: [
+          { name: 'sender', type: 'address' }, { name: 'nonce', type: 'uint256' }, { name: 'initCode', type: 'bytes' },
+          { name: 'callData', type: 'bytes' }, { name: 'accountGasLimits', type: 'bytes32' }, { name: 'preVerificationGas', type: 'uint256' },
+          { name: 'gasFees', type: 'bytes32' }, { name: 'paymasterAndData', type: 'bytes' },
+        ],
+      },
+      primaryType: 'PackedUserOperation',
+      domain: { name: 'ERC4337', version: '1', chainId: 31337, verifyingContract: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108' },
+      message: {
+        sender: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', nonce: '5', initCode: '0x', callData: '0xb61d27f6' + '00'.repeat(40),
+        accountGasLimits: '0x' + '00'.repeat(13) + '0186a0' + '00'.repeat(13) + '02bf20', preVerificationGas: '50000',
+        gasFees: '0x' + '00'.repeat(12) + '3b9aca00' + '00'.repeat(12) + '77359400', paymasterAndData: '0x' + 'cd'.repeat(129),
+      },
+    },
+  },
 ];
 
 const isInt = (t) => /^u?int\d*$/.test(t);

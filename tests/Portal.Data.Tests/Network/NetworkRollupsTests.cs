@@ -6,6 +6,7 @@ using Heurist.Protocol.Miners;
 using Heurist.Protocol.Network;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Data.Tests.Network;
 
@@ -186,7 +187,7 @@ public sealed class NetworkRollupsTests(PostgresFixture postgres)
     private static Miner NewMiner(string id) => new()
     {
         Id = id,
-        RewardAddress = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        RewardAddress = AnvilAccounts.Address(1).ToLowerInvariant(),
         DeviceName = "NVIDIA GeForce RTX 4090",
         DeviceKind = DeviceKind.Cuda,
         MemoryBytes = 24L << 30,

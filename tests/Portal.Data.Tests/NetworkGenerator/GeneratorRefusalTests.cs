@@ -5,6 +5,7 @@ using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Npgsql;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Data.Tests.NetworkGenerator;
 
@@ -89,7 +90,7 @@ public sealed class GeneratorRefusalTests(PostgresFixture postgres)
                 db.Miners.Add(new Miner
                 {
                     Id = "real-miner",
-                    RewardAddress = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                    RewardAddress = AnvilAccounts.Address(1).ToLowerInvariant(),
                     DeviceName = "NVIDIA GeForce RTX 4090",
                     DeviceKind = DeviceKind.Cuda,
                     Queues = ["default"],

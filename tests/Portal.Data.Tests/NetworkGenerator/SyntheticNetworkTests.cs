@@ -1,5 +1,5 @@
 using System.Text;
-using Heurist.Contracts.Crypto;
+using Nethereum.Util;
 using Heurist.NetworkGenerator;
 using Heurist.Protocol.Network;
 using Heurist.Testing;
@@ -125,7 +125,7 @@ public sealed class SyntheticNetworkTests(GeneratedNetwork network, PostgresFixt
         Assert.Equal(miners.Count, chainMiners.Count);
         foreach (var miner in miners.Values)
         {
-            var chainId = "0x" + Convert.ToHexStringLower(Keccak256.Hash(Encoding.UTF8.GetBytes(miner.Id)));
+            var chainId = "0x" + Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes(miner.Id)));
             Assert.Equal(miner.RewardAddress, chainMiners[chainId].Owner);
         }
         var stakes = await db.Stakes.AsNoTracking().ToListAsync(Ct);

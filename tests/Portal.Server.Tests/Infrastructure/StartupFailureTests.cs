@@ -1,4 +1,5 @@
 using Heurist.Testing;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests.Infrastructure;
 
@@ -33,7 +34,7 @@ public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainF
         await using var worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [], new Dictionary<string, string>
         {
             ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={port};Username=heurist;Database=heurist",
-            ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            ["Worker__RewardAddress"] = AnvilAccounts.Address(1),
         }, echo: false);
 
         await Readiness.WaitForExitAsync(worker, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Heurist.Protocol.Api.Network;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests.Features.Network;
 
@@ -57,7 +58,7 @@ public sealed class DispatchRoundTripTests(PortalApp portal) : IClassFixture<Por
         {
             ["ConnectionStrings__Portal"] = portal.ConnectionString,
             ["Worker__MinerId"] = minerId,
-            ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            ["Worker__RewardAddress"] = AnvilAccounts.Address(1),
             ["Worker__Queues__0"] = queue,
             ["Worker__HeartbeatSeconds"] = "1",
         },

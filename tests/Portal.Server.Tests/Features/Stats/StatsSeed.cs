@@ -8,6 +8,7 @@ using Heurist.Portal.Server.Features.Stats;
 using Heurist.Protocol.Miners;
 using Heurist.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Heurist.Contracts.LocalChain;
 
 namespace Heurist.Portal.Server.Tests.Features.Stats;
 
@@ -19,7 +20,7 @@ internal static class StatsSeed
     public static Miner Miner(string id, string device, DateTimeOffset lastHeartbeat, long memoryBytes = 24L << 30) => new()
     {
         Id = id,
-        RewardAddress = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        RewardAddress = AnvilAccounts.Address(1).ToLowerInvariant(),
         DeviceName = device,
         DeviceKind = DeviceKind.Cuda,
         MemoryBytes = memoryBytes,

@@ -1,3 +1,7 @@
+using Heurist.Contracts.LocalChain;
+using Heurist.LocalRunner;
+using Heurist.Testing;
+
 namespace Heurist.Portal.Server.Tests.Features.Studio;
 
 /// <summary>Real worker processes serving the tiny models, against a portal test's database.</summary>
@@ -8,7 +12,7 @@ internal static class WorkerProcesses
         {
             ["ConnectionStrings__Portal"] = connectionString,
             ["Worker__MinerId"] = minerId,
-            ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            ["Worker__RewardAddress"] = AnvilAccounts.Address(1),
             ["Worker__ModelsPath"] = modelsFolder,
             ["Worker__Models__0"] = model,
             ["Worker__HeartbeatSeconds"] = "1",

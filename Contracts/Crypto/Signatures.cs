@@ -1,0 +1,110 @@
+using System.Numerics;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Signer;
+
+namespace Heurist.Contracts.Crypto;
+
+/// <summary>
+/// Our entry points for signing 32-byte hashes and for checking signatures that come from outside. Nethereum's
+/// <see cref="EthECKey"/> signs whatever bytes it is given and recovers from high-s signatures; these refuse both.
+/// </summary>
+public static class Signatures
+{
+    /// <summary>The order n of secp256k1.</summary>
+    private static readonly BigInteger N = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly BigInteger HalfN = N >> 1;
+
+    /// <summary>The address of a key, EIP-55 checksummed.</summary>
+    extension(EthECKey key)
+    {
+        public string Address => key.GetPublicAddress();
+    }
+
+    /// <summary>Signs a 32-byte hash: 65 bytes r ‖ s ‖ v with s in the lower half (EIP-2) and v 27 or 28.</summary>
+    /// <exception cref="ArgumentException">The hash is not 32 bytes.</exception>
+    public static byte[] Sign(EthECKey key, ReadOnlySpan<byte> hash32)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (hash32.Length != 32)
+        {
+            throw new ArgumentException($"Only 32-byte hashes are signed, got {hash32.Length} bytes.", nameof(hash32));
+        }
+        var signature = key.SignAndCalculateV(hash32.ToArray());
+        return [.. Word(signature.R), .. Word(signature.S), .. signature.V];
+    }
+
+    /// <summary>Parses 65 bytes r ‖ s ‖ v, with v in {0, 1, 27, 28}, refusing what Ethereum does not accept.</summary>
+    /// <exception cref="InvalidSignatureException">Wrong length, v out of range, r or s zero or ≥ n, or s in the upper half (EIP-2).</exception>
+    public static EthECDSASignature Parse(ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != 65)
+        {
+            throw new InvalidSignatureException($"A signature has 65 bytes (r ‖ s ‖ v), got {signature.Length}.");
+        }
+        var r = new BigInteger(signature[..32], isUnsigned: true, isBigEndian: true);
+        var s = new BigInteger(signature[32..64], isUnsigned: true, isBigEndian: true);
+        if (r.IsZero || r >= N)
+        {
+            throw new InvalidSignatureException("The signature's r is zero or not below the curve order n.");
+        }
+        if (s.IsZero || s >= N)
+        {
+            throw new InvalidSignatureException("The signature's s is zero or not below the curve order n.");
+        }
+        if (s > HalfN)
+        {
+            throw new InvalidSignatureException("The signature's s is in the upper half of the curve order (not canonical, EIP-2).");
+        }
+        var v = signature[64] switch
+        {
+            0 or 27 => (byte)27,
+            1 or 28 => (byte)28,
+            var other => throw new InvalidSignatureException($"The signature's v must be 0, 1, 27 or 28, got {other}."),
+        };
+        return EthECDSASignatureFactory.FromComponents(signature[..32].ToArray(), signature[32..64].ToArray(), v);
+    }
+
+    /// <summary>Parses the hex of 65 bytes r ‖ s ‖ v, with or without 0x; see <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
+    public static EthECDSASignature Parse(string hex)
+        => hex is not null && hex.IsHex() ? Parse(hex.HexToByteArray()) : throw new InvalidSignatureException("A signature must be hex: 130 hex digits after an optional 0x.");
+
+    /// <summary>The checksummed address whose key made <paramref name="signature"/> over <paramref name="hash32"/>.</summary>
+    /// <exception cref="InvalidSignatureException">The signature is refused by <see cref="Parse(ReadOnlySpan{byte})"/>, or no key can be recovered from it.</exception>
+    public static string Recover(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature)
+    {
+        if (hash32.Length != 32)
+        {
+            throw new ArgumentException($"Only 32-byte hashes are recovered from, got {hash32.Length} bytes.", nameof(hash32));
+        }
+        var parsed = Parse(signature);
+        try
+        {
+            return EthECKey.RecoverFromSignature(parsed, hash32.ToArray()).GetPublicAddress();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or ArithmeticException)
+        {
+            throw new InvalidSignatureException("No public key can be recovered from this signature: r is not the x coordinate of a curve point.", ex);
+        }
+    }
+
+    /// <summary>True when <paramref name="signature"/> over <paramref name="hash32"/> is valid and made by <paramref name="address"/>'s key.</summary>
+    public static bool Verify(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature, string address)
+    {
+        try
+        {
+            return string.Equals(Recover(hash32, signature), address, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (InvalidSignatureException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Word(byte[] value)
+    {
+        var word = new byte[32];
+        value.CopyTo(word, 32 - value.Length);
+        return word;
+    }
+}
