@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Heurist.LocalRunner;
 using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
-using Heurist.LocalRunner;
 using Heurist.Portal.Data;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;

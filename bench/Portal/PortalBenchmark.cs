@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Heurist.LocalRunner;
 using Heurist.Contracts.Crypto;
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
-using Heurist.LocalRunner;
 using Heurist.NetworkGenerator;
 
 namespace Heurist.Bench.Portal;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Heurist.Testing;
+using Heurist.LocalRunner;
 
 namespace Heurist.Architecture.Tests;
 

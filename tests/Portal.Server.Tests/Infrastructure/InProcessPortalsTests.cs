@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hangfire;
-using Heurist.Portal.Client.Features.Network;
+using Heurist.Protocol.Api.Network;
 using Heurist.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

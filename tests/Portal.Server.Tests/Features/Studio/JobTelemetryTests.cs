@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Heurist.Portal.Client.Features.Network;
-using Heurist.Portal.Client.Features.Studio;
+using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Testing;
 

@@ -1,6 +1,4 @@
 using Heurist.Contracts.LocalChain;
-using Heurist.LocalRunner;
-using Heurist.Testing;
 
 namespace Heurist.Portal.Server.Tests.Features.Studio;
 
