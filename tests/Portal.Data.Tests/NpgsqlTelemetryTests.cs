@@ -9,6 +9,7 @@ using OpenTelemetry.Trace;
 
 namespace Heurist.Portal.Data.Tests;
 
+[Integration]
 public sealed class NpgsqlTelemetryTests(PostgresFixture postgres)
 {
     [Fact]
