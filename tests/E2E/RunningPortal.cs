@@ -1,3 +1,4 @@
+using Heurist.Contracts.LocalChain;
 using Heurist.Testing;
 
 namespace Heurist.E2E;
@@ -43,7 +44,7 @@ public sealed class RunningPortal : IAsyncLifetime
             {
                 ["ConnectionStrings__Portal"] = database,
                 ["Worker__MinerId"] = MinerId,
-                ["Worker__RewardAddress"] = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+                ["Worker__RewardAddress"] = AnvilAccounts.Address(1),
                 ["Worker__HeartbeatSeconds"] = "2",
                 ["Worker__ModelsPath"] = _models.Folder,
             }, echo: false);

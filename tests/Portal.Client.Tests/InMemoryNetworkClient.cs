@@ -63,7 +63,7 @@ internal sealed class InMemoryNetworkClient(TimeProvider clock) : INetworkClient
 
     public static OnlineWorker Worker(string id, DeviceKind deviceKind = DeviceKind.Cuda, string device = "NVIDIA GeForce RTX 4090", params string[] queues) => new(
         id,
-        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        TestServices.RewardAddress,
         device,
         deviceKind,
         24L << 30,

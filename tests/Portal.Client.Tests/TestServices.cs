@@ -13,6 +13,9 @@ internal static class TestServices
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The reward address every sample miner and worker pays to.</summary>
+    public const string RewardAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
     /// <remarks>
     /// Pass renderPopoverProvider: false when testing the layout, which has its own provider. A page's own services
     /// go in through <paramref name="configure"/>, which runs before the service provider is built.

@@ -60,7 +60,7 @@ public sealed class MinerPageTests : BunitContext
         page.Find("button[aria-label='Copy reward address']").Click();
 
         var copy = Assert.Single(JSInterop.Invocations, call => call.Identifier == "navigator.clipboard.writeText");
-        Assert.Equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", copy.Arguments[0]);
+        Assert.Equal(TestServices.RewardAddress, copy.Arguments[0]);
     }
 
     [Fact]

@@ -111,7 +111,7 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         double? latencyMs = 3261) => new(
         0,
         minerId,
-        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        TestServices.RewardAddress,
         device,
         device.StartsWith("NVIDIA", StringComparison.Ordinal) ? DeviceKind.Cuda : DeviceKind.Cpu,
         24L << 30,

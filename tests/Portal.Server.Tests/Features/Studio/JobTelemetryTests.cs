@@ -65,7 +65,7 @@ public sealed class JobTelemetryTests(PortalApp portal) : IClassFixture<PortalAp
     private async Task<ImageJobView> SubmitAsync(string body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Creator-Id", "creator-telemetry-tests");
+        request.Headers.Add(CreatorIds.Header, "creator-telemetry-tests");
         using var response = await portal.CreateClient().SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ImageJobView>(ct))!;
