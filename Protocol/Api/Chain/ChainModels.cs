@@ -1,0 +1,33 @@
+namespace Heurist.Protocol.Api.Chain;
+
+/// <summary>
+/// The chain the portal runs on, as a browser wallet needs it (GET /api/chain): its id and name for the wrong-network
+/// banner and wallet_addEthereumChain (EIP-3085), the public JSON-RPC URL for reads, and our contracts' addresses.
+/// </summary>
+public sealed record ChainInfo(
+    ulong ChainId,
+    string ChainName,
+    string RpcUrl,
+    string NativeCurrencySymbol,
+    ChainContracts Contracts)
+{
+    /// <summary>The chain id as wallets write it: 0x-prefixed lowercase hex (EIP-695).</summary>
+    public string ChainIdHex => "0x" + ChainId.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>The EIP-55 addresses of the deployed contracts.</summary>
+public sealed record ChainContracts(
+    string HeuristToken,
+    string EscrowedHeurist,
+    string MinerStaking,
+    string RewardsDistributor,
+    string ImaginariesNft,
+    string HeuristPaymaster,
+    string EntryPoint,
+    string SimpleAccountFactory);
+
+/// <summary>Reads <see cref="ChainInfo"/>: from the deployment manifest on the server, over GET /api/chain in WebAssembly.</summary>
+public interface IChainClient
+{
+    Task<ChainInfo> GetChainAsync(CancellationToken cancellationToken = default);
+}
