@@ -162,13 +162,13 @@ public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
                 $"The address {message.Address} is not EIP-55 checksummed; EIP-4361 requires it to read {checksummed}.");
         }
 
+        if (signature.Length > 2 + (2 * MaxSignatureBytes))
+        {
+            return SiweVerification.Refused(SiweRefusal.BadSignature, $"The signature is longer than {MaxSignatureBytes} bytes.");
+        }
         if (!IsHex(signature))
         {
             return SiweVerification.Refused(SiweRefusal.BadSignature, "The signature is not 0x followed by hex digits, two per byte.");
-        }
-        if ((signature.Length - 2) / 2 > MaxSignatureBytes)
-        {
-            return SiweVerification.Refused(SiweRefusal.BadSignature, $"The signature is longer than {MaxSignatureBytes} bytes.");
         }
         return null;
     }

@@ -287,6 +287,14 @@ public sealed class SiweVerifierTests(DeployedChainFixture chain)
     }
 
     [Fact]
+    public async Task A_signature_longer_than_the_limit_is_refused_before_it_is_read()
+    {
+        var result = await Refused(new SignInRequest(Message(Alice.GetPublicAddress()).ToMessage(), "0x" + new string('a', (2 * SiweVerifier.MaxSignatureBytes) + 2)), SiweRefusal.BadSignature);
+
+        Assert.Contains("longer than 16384 bytes", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_high_s_twin_of_a_valid_signature_is_refused()
     {
         var request = Signed(Message(Alice.GetPublicAddress()), Alice);
