@@ -65,6 +65,21 @@ public static class Signatures
         return EthECDSASignatureFactory.FromComponents(signature[..32].ToArray(), signature[32..64].ToArray(), v);
     }
 
+    /// <summary>
+    /// True when <paramref name="signature"/> is 65 bytes whose s lies in the upper half of the curve order: the
+    /// malleable twin of a low-s signature, which <see cref="Parse(ReadOnlySpan{byte})"/> refuses (EIP-2). Lets a
+    /// caller name that refusal apart from other malformed signatures.
+    /// </summary>
+    public static bool HasHighS(ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != 65)
+        {
+            return false;
+        }
+        var s = new BigInteger(signature[32..64], isUnsigned: true, isBigEndian: true);
+        return s > HalfN && s < N;
+    }
+
     /// <summary>Parses the hex of 65 bytes r ‖ s ‖ v, with or without 0x; see <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
     public static EthECDSASignature Parse(string hex)
         => hex is not null && hex.IsHex() ? Parse(hex.HexToByteArray()) : throw new InvalidSignatureException("A signature must be hex: 130 hex digits after an optional 0x.");

@@ -45,7 +45,12 @@ public sealed record SiweMessage
 
     public IReadOnlyList<string> Resources { get; init; } = [];
 
-    /// <summary>The message text, lines joined by "\n", in the order EIP-4361 gives; optional fields only when set.</summary>
+    /// <summary>
+    /// The message text, lines joined by "\n", in the order EIP-4361 gives; optional fields only when set. Without a
+    /// statement, two blank lines separate the address from "URI: "; an empty statement ("") is an empty line between
+    /// two blank lines; both as the siwe package writes them. No line break follows the last field. The fields are
+    /// written as they are: <c>SiweMessageParser.Parse</c> refuses the text of a record that is off the grammar.
+    /// </summary>
     public string ToMessage()
     {
         var text = new StringBuilder();
@@ -56,11 +61,12 @@ public sealed record SiweMessage
         text.Append(Domain).Append(Preamble).Append('\n');
         text.Append(Address).Append('\n');
         text.Append('\n');
+        // EIP-4361: address LF LF [ statement LF ] LF. Without a statement that is two blank lines before "URI: ".
         if (Statement is not null)
         {
             text.Append(Statement).Append('\n');
-            text.Append('\n');
         }
+        text.Append('\n');
         text.Append("URI: ").Append(Uri).Append('\n');
         text.Append("Version: ").Append(Version).Append('\n');
         text.Append("Chain ID: ").Append(ChainId.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -87,6 +93,45 @@ public sealed record SiweMessage
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>Field by field, with the resources compared in order (a record would compare the list by reference).</summary>
+    public bool Equals(SiweMessage? other)
+        => other is not null
+        && string.Equals(Scheme, other.Scheme, StringComparison.Ordinal)
+        && string.Equals(Domain, other.Domain, StringComparison.Ordinal)
+        && string.Equals(Address, other.Address, StringComparison.Ordinal)
+        && string.Equals(Statement, other.Statement, StringComparison.Ordinal)
+        && string.Equals(Uri, other.Uri, StringComparison.Ordinal)
+        && string.Equals(Version, other.Version, StringComparison.Ordinal)
+        && ChainId == other.ChainId
+        && string.Equals(Nonce, other.Nonce, StringComparison.Ordinal)
+        && IssuedAt == other.IssuedAt
+        && ExpirationTime == other.ExpirationTime
+        && NotBefore == other.NotBefore
+        && string.Equals(RequestId, other.RequestId, StringComparison.Ordinal)
+        && Resources.SequenceEqual(other.Resources, StringComparer.Ordinal);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Scheme, StringComparer.Ordinal);
+        hash.Add(Domain, StringComparer.Ordinal);
+        hash.Add(Address, StringComparer.Ordinal);
+        hash.Add(Statement, StringComparer.Ordinal);
+        hash.Add(Uri, StringComparer.Ordinal);
+        hash.Add(Version, StringComparer.Ordinal);
+        hash.Add(ChainId);
+        hash.Add(Nonce, StringComparer.Ordinal);
+        hash.Add(IssuedAt);
+        hash.Add(ExpirationTime);
+        hash.Add(NotBefore);
+        hash.Add(RequestId, StringComparer.Ordinal);
+        foreach (var resource in Resources)
+        {
+            hash.Add(resource, StringComparer.Ordinal);
+        }
+        return hash.ToHashCode();
     }
 
     /// <summary>RFC 3339 in UTC with milliseconds, as wallets and the siwe library write it: 2026-12-03T17:40:00.000Z.</summary>

@@ -79,6 +79,28 @@ public sealed class SignatureTests
     }
 
     [Fact]
+    public void HasHighS_tells_the_malleable_twin_from_its_low_s_original_and_from_other_malformed_signatures()
+    {
+        var low = Vectors.Vectors.Case("signatures", 0)["signature"].Bytes();
+        var s = new BigInteger(low.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+        var high = (byte[])low.Clone();
+        Word(high, 32, N - s);
+        var halfN = (byte[])low.Clone();
+        Word(halfN, 32, N / 2);
+        var halfNPlusOne = (byte[])low.Clone();
+        Word(halfNPlusOne, 32, (N / 2) + 1);
+        var sIsN = (byte[])low.Clone();
+        Word(sIsN, 32, N);
+
+        Assert.True(Signatures.HasHighS(high));
+        Assert.True(Signatures.HasHighS(halfNPlusOne));
+        Assert.False(Signatures.HasHighS(low));
+        Assert.False(Signatures.HasHighS(halfN));
+        Assert.False(Signatures.HasHighS(sIsN));
+        Assert.False(Signatures.HasHighS(high.AsSpan(0, 64)));
+    }
+
+    [Fact]
     public void Parsing_accepts_v_as_0_or_1_and_normalizes_it_to_27_or_28()
     {
         var bytes = Vectors.Vectors.Case("signatures", 0)["signature"].Bytes();

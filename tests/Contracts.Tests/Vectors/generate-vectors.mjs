@@ -579,14 +579,120 @@ for (const { name, privateKey, tx } of txCases) {
   transactions.push({ name, privateKey, tx, signingHash, raw, hash: keccak256(raw), sender: parsed.from });
 }
 
+// ---------- Sign-In with Ethereum (EIP-4361) ----------
+// The message texts the siwe package writes for a few field sets (the .NET SiweMessage.ToMessage must write the
+// same, and SiweMessageParser read them back), their EIP-191 hashes (viem, checked by ethers) and a signature that
+// siwe's own verify accepts. Then a table of texts with siwe's verdict, so the .NET parser is held to the reference
+// parser; `heurist` marks the few places where it decides otherwise on purpose, and says why.
+const { SiweMessage } = require('siwe');
+const siweKey = '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e'; // anvil account 6
+const siweAccount = accounts.privateKeyToAccount(siweKey);
+const siweBase = {
+  domain: '127.0.0.1:5080', address: siweAccount.address, uri: 'http://127.0.0.1:5080/', version: '1', chainId: 31337,
+  nonce: 'abcdefgh12345678', issuedAt: '2026-12-03T17:40:00.000Z',
+};
+const siweCases = [
+  {
+    name: 'the example of EIP-4361 (statement and resources)',
+    fields: {
+      domain: 'service.invalid', address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2',
+      statement: 'I accept the ServiceOrg Terms of Service: https://service.invalid/tos', uri: 'https://service.invalid/login',
+      version: '1', chainId: 1, nonce: '32891756', issuedAt: '2021-09-30T16:25:24.000Z',
+      resources: ['ipfs://bafybeiemxf5abjwjbikoz4mc3a3dla6ual3jsgpdr4cjr3oz3evfyavhwq/', 'https://example.com/my-web2-claim.json'],
+    },
+  },
+  { name: 'no statement', fields: siweBase },
+  { name: 'an empty statement', fields: { ...siweBase, statement: '' } },
+  { name: 'a statement', fields: { ...siweBase, statement: 'Sign in to Heurist.' } },
+  {
+    name: 'a scheme and every optional field',
+    fields: {
+      ...siweBase, scheme: 'https', domain: 'portal.example:8443', uri: 'https://portal.example:8443/sign-in', chainId: 8453,
+      statement: 'Terms: https://portal.example/tos', expirationTime: '2026-12-03T18:40:00.000Z', notBefore: '2026-12-03T17:39:30.000Z',
+      requestId: 'req-42', resources: ['https://portal.example/a', 'ipfs://bafy/b'],
+    },
+  },
+];
+const siwe = [];
+for (const { name, fields } of siweCases) {
+  const text = new SiweMessage(fields).prepareMessage();
+  const reparsed = new SiweMessage(text);
+  for (const [key, value] of Object.entries(fields)) assert.deepEqual(reparsed[key], value, `${name}: siwe reads ${key} back differently`);
+  const hash = hashMessage(text);
+  assert.equal(hash, ethers.hashMessage(text));
+  // Only the messages for our key's address are signed (the EIP's example is for an address nobody here holds).
+  let signature = null;
+  if (fields.address === siweAccount.address) {
+    signature = await siweAccount.signMessage({ message: text });
+    const verified = await reparsed.verify({ signature });
+    assert.equal(verified.success, true, `${name}: siwe does not verify its own message`);
+  }
+  siwe.push({ name, fields, text, hash, signature });
+}
+
+const siweText = (lines) => lines.join('\n');
+const siweBareLines = new SiweMessage(siweBase).prepareMessage().split('\n');
+const siweBareWith = (index, line) => siweText(siweBareLines.map((l, i) => (i === index ? line : l)).filter((l) => l !== null));
+const siweGrammarCases = [
+  { name: 'no statement', text: siweText(siweBareLines) },
+  { name: 'one blank line and no statement', text: siweBareWith(3, null) },
+  { name: 'an empty statement', text: siweBareWith(3, '\n') },
+  { name: 'a statement with a double quote', text: siweBareWith(3, 'say "yes"\n') },
+  { name: 'a statement with a non-ASCII letter', text: siweBareWith(3, 'déjà vu\n') },
+  { name: 'a trailing line break', text: siweText(siweBareLines) + '\n' },
+  { name: 'CRLF line endings', text: siweBareLines.join('\r\n') },
+  { name: 'version 2', text: siweBareWith(5, 'Version: 2') },
+  { name: 'a hex chain id', text: siweBareWith(6, 'Chain ID: 0x1') },
+  { name: 'a chain id with a leading zero', text: siweBareWith(6, 'Chain ID: 031337') },
+  { name: 'a nonce of 7 characters', text: siweBareWith(7, 'Nonce: abc1234') },
+  { name: 'a nonce with a dash', text: siweBareWith(7, 'Nonce: abcd-efgh-1234') },
+  { name: 'an issued-at on 30 February', text: siweBareWith(8, 'Issued At: 2026-02-30T00:00:00Z') },
+  { name: 'an issued-at with lower-case t and z and an offset', text: siweBareWith(8, 'Issued At: 2026-12-03t19:40:00.123456789+02:00') },
+  { name: 'an issued-at without an offset', text: siweBareWith(8, 'Issued At: 2026-12-03T17:40:00') },
+  { name: 'an issued-at with an offset of 24 hours', text: siweBareWith(8, 'Issued At: 2026-12-03T17:40:00+24:00') },
+  { name: 'a leap second at the end of a UTC day', text: siweBareWith(8, 'Issued At: 2016-12-31T23:59:60Z') },
+  { name: 'a relative URI', text: siweBareWith(4, 'URI: /login') },
+  { name: 'a URI with a space', text: siweBareWith(4, 'URI: http://127.0.0.1:5080/a b') },
+  { name: 'a domain with an IPv6 literal and a port', text: siweBareWith(0, '[::1]:5080 wants you to sign in with your Ethereum account:') },
+  { name: 'a domain with a path', text: siweBareWith(0, '127.0.0.1:5080/login wants you to sign in with your Ethereum account:') },
+  { name: 'an address of 41 bytes', text: siweBareWith(1, siweAccount.address + '00') },
+  { name: 'an empty request id and an empty resource list', text: siweText([...siweBareLines, 'Request ID: ', 'Resources:']) },
+  { name: 'optional fields out of order', text: siweText([...siweBareLines, 'Not Before: 2026-12-03T17:39:00Z', 'Expiration Time: 2026-12-03T17:50:00Z']) },
+  { name: 'an unknown field', text: siweText([...siweBareLines, 'Foo: bar']) },
+  { name: 'a resource that is not a URI', text: siweText([...siweBareLines, 'Resources:', '- not a uri']) },
+  {
+    name: 'a domain with user information', text: siweBareWith(0, 'user@127.0.0.1:5080 wants you to sign in with your Ethereum account:'),
+    heurist: 'refused', why: 'a domain names who asks for the sign-in; RFC 3986 deprecates user information in an authority',
+  },
+  {
+    name: 'an address that is not checksummed', text: siweBareWith(1, siweAccount.address.toLowerCase()),
+    heurist: 'accepted', why: 'the parser checks the address format only; the verifier refuses a missing checksum (address_checksum)',
+  },
+  {
+    name: 'a leap second at noon', text: siweBareWith(8, 'Issued At: 2016-12-31T12:00:60Z'),
+    heurist: 'refused', why: 'leap seconds are inserted at 23:59:60 UTC only; siwe checks the date part alone',
+  },
+];
+const siweGrammar = siweGrammarCases.map(({ name, text, heurist, why }) => {
+  let verdict = 'accepted';
+  try {
+    new SiweMessage(text);
+  } catch {
+    verdict = 'refused';
+  }
+  return { name, text, siwe: verdict, ...(heurist ? { heurist, why } : {}) };
+});
+for (const c of siweGrammar) assert.notEqual(c.heurist, c.siwe, `${c.name}: marked as a difference, but siwe decides the same`);
+
 const vectors = {
   generator: 'tests/Contracts.Tests/Vectors/generate-vectors.mjs',
-  libraries: { viem: require('viem/package.json').version, ethers: ethers.version },
+  libraries: { viem: require('viem/package.json').version, ethers: ethers.version, siwe: require('siwe/package.json').version },
   keccak, keys, addresses, signatures, eip191, eip712,
   abi, abiPacked,
   contractAbi: { abi: contractAbi, calls, outputs, events, errors, deployment },
   rlp, rlpIntegers, rlpInvalid,
   transactions,
+  siwe, siweGrammar,
 };
 
 const output = process.argv[2] ?? join(here, 'vectors.json');
