@@ -1,7 +1,10 @@
 using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Features.Studio;
+using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Api.Auth;
+using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
@@ -9,7 +12,7 @@ using MudBlazor.Services;
 
 namespace Heurist.Portal.Client;
 
-/// <summary>The WebAssembly side's registrations: MudBlazor and the HTTP implementations of the shared service interfaces.</summary>
+/// <summary>The WebAssembly side's registrations: MudBlazor, the HTTP implementations of the shared service interfaces, and the wallet with its session.</summary>
 public static class PortalClientServices
 {
     public static IServiceCollection AddPortalClientServices(this IServiceCollection services, Uri baseAddress)
@@ -21,6 +24,10 @@ public static class PortalClientServices
         services.AddScoped<IStudioClient, HttpStudioClient>();
         services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
         services.AddScoped<CreatorIdentity>();
+        services.AddScoped<IAuthClient, HttpAuthClient>();
+        services.AddScoped<IChainClient, HttpChainClient>();
+        services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
+        services.AddWallet();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Heurist.Portal.Client;
+using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using MudBlazor.Services;
 
@@ -17,6 +18,10 @@ public static class ComponentsSetup
             .AddInteractiveWebAssemblyComponents();
         services.AddMudServices();
         services.AddScoped<CreatorIdentity>();
+        // The wallet's JS module, WalletService and the cascading authentication state: the same in every render mode.
+        // Registered by AuthSetup: IAuthClient and IChainClient (the server's own implementations) and the server's
+        // WalletAuthenticationStateProvider subclass, through AddWalletAuthenticationState<T>(), which WalletService needs.
+        services.AddWallet();
         return services;
     }
 

@@ -1,14 +1,22 @@
 using Bunit;
+using Heurist.Portal.Client.Features.Wallet;
+using Heurist.Portal.Client.Tests.Features.Wallet;
+using Heurist.Protocol.Api.Auth;
+using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using MudBlazor.Services;
 
 namespace Heurist.Portal.Client.Tests;
 
-/// <summary>The services every component test needs: MudBlazor, loose JS interop, a fixed clock and an in-memory network.</summary>
+/// <summary>
+/// The services every component test needs: MudBlazor, loose JS interop, a fixed clock, an in-memory network, and the
+/// wallet (the layout's account menu) with an in-memory session and chain.
+/// </summary>
 internal static class TestServices
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
@@ -30,6 +38,11 @@ internal static class TestServices
         context.Services.AddSingleton<TimeProvider>(clock);
         context.Services.AddSingleton<INetworkClient>(network);
         configure?.Invoke(context.Services);
+        // After the test's own: a wallet test passes its in-memory clients to watch them.
+        context.Services.TryAddSingleton<IAuthClient>(new InMemoryAuthClient());
+        context.Services.TryAddSingleton<IChainClient>(new InMemoryChainClient());
+        context.Services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
+        context.Services.AddWallet();
         // Reaching the renderer builds the service provider, so this comes after every registration.
         context.Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
         // Tooltips and menus render into the popover provider, which lives in the layout.

@@ -34,6 +34,17 @@ public sealed class MainLayoutTests : BunitContext
     }
 
     [Fact]
+    public void The_app_bar_offers_to_connect_a_wallet_left_of_the_theme_toggle()
+    {
+        var shell = RenderShell();
+
+        var buttons = shell.FindAll("header button").Select(button => button.GetAttribute("aria-label")).ToList();
+        Assert.Equal(["Connect wallet", "Switch to dark mode"], buttons[^2..]);
+        // Without a wallet connected there is no network to be wrong about.
+        Assert.Empty(shell.FindAll("[data-testid='wrong-network']"));
+    }
+
+    [Fact]
     public void The_theme_toggle_switches_to_dark_and_back_and_remembers_the_choice()
     {
         var shell = RenderShell();

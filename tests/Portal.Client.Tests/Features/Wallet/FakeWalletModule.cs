@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Bunit;
+using Heurist.Portal.Client.Features.Wallet;
+using Heurist.Protocol.Api.Auth;
+
+namespace Heurist.Portal.Client.Tests.Features.Wallet;
+
+/// <summary>
+/// wallet.js as bUnit's JS interop plays it: the browser boundary of the wallet tests. Each method sets what one of
+/// the module's functions answers; the invocations say what .NET asked of it.
+/// </summary>
+internal sealed class FakeWalletModule(BunitJSModuleInterop module)
+{
+    public const string Account = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+    public const string OtherAccount = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+
+    public const string Signature = "0x5a1f0b3c";
+
+    public static readonly DiscoveredWallet Rabby = new("uuid-rabby", "uuid-rabby", "Rabby", "data:image/svg+xml;base64,PHN2Zy8+", "io.rabby");
+
+    public static readonly DiscoveredWallet MetaMask = new("uuid-metamask", "uuid-metamask", "MetaMask", "data:image/png;base64,iVBORw0=", "io.metamask");
+
+    public static FakeWalletModule Setup(BunitJSInterop jsInterop) => new(jsInterop.SetupModule(WalletInterop.ModulePath));
+
+    public JSRuntimeInvocationDictionary Invocations => module.Invocations;
+
+    /// <summary>Every call of the function, in order.</summary>
+    public IReadOnlyList<JSRuntimeInvocation> Calls(string identifier) => [.. module.Invocations[identifier]];
+
+    /// <summary>The requests to the wallet with this method.</summary>
+    public IReadOnlyList<JSRuntimeInvocation> Requests(string method) => [.. module.Invocations["request"].Where(call => Equals(call.Arguments[0], method))];
+
+    /// <summary>The identifiers .NET called, in order.</summary>
+    public IReadOnlyList<string> Order => [.. module.Invocations.Select(call => call.Identifier == "request" ? $"request:{call.Arguments[0]}" : call.Identifier)];
+
+    /// <summary>The object the wallet's events are sent to, as connect or restore handed it over.</summary>
+    public WalletInterop Events
+        => module.Invocations.Where(call => call.Identifier is "connect" or "restore")
+            .Select(call => call.Arguments[^1]).OfType<Microsoft.JSInterop.DotNetObjectReference<WalletInterop>>().Last().Value;
+
+    public void Announces(params DiscoveredWallet[] wallets)
+        => module.Setup<DiscoveredWallet[]>("discover", _ => true).SetResult(wallets);
+
+    public JSRuntimeInvocationHandler<WalletConnection> Connects(string account = Account, string chainId = "0x7a69", DiscoveredWallet? wallet = null)
+    {
+        var handler = module.Setup<WalletConnection>("connect", _ => true);
+        handler.SetResult(new WalletConnection(true, wallet ?? Rabby, [account], chainId, null));
+        return handler;
+    }
+
+    public JSRuntimeInvocationHandler<WalletConnection> ConnectWaits() => module.Setup<WalletConnection>("connect", _ => true);
+
+    public void ConnectFails(int? code, string message)
+        => module.Setup<WalletConnection>("connect", _ => true).SetResult(new WalletConnection(false, Rabby, [], "", new WalletError(code, message)));
+
+    /// <summary>A wallet remembered from an earlier visit, still sharing the account.</summary>
+    public void Restores(string account = Account, string chainId = "0x7a69", DiscoveredWallet? wallet = null)
+        => module.Setup<WalletConnection>("restore", _ => true).SetResult(new WalletConnection(true, wallet ?? Rabby, [account], chainId, null));
+
+    public void Answers(string method, object? result)
+        => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], method))
+            .SetResult(new WalletResponse(true, JsonSerializer.SerializeToElement(result), null));
+
+    public void Refuses(string method, int code, string message)
+        => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], method))
+            .SetResult(new WalletResponse(false, null, new WalletError(code, message)));
+
+    /// <summary>The chain's RPC answering a read; <paramref name="to"/> picks an eth_call by its contract.</summary>
+    public JSRuntimeInvocationHandler<WalletResponse> Reads(string method, string? to = null)
+        => module.Setup<WalletResponse>("rpc", call => Equals(call.Arguments[1], method)
+            && (to is null || ((object?[])call.Arguments[2]!)[0] is EthCall ethCall && ethCall.To == to));
+
+    public void ReadAnswers(string method, string hex, string? to = null)
+        => Reads(method, to).SetResult(new WalletResponse(true, JsonSerializer.SerializeToElement(hex), null));
+
+    public void ReadFails(string method, string? to = null)
+        => Reads(method, to).SetResult(new WalletResponse(false, null, new WalletError(null, "Failed to fetch")));
+
+    public void GivesNonce(string nonce)
+        => module.Setup<AuthHttpResult>("fetchNonce", _ => true).SetResult(new AuthHttpResult(true, 200, nonce, null, null, null, null));
+
+    public void SignInAnswers(AuthHttpResult result)
+        => module.Setup<AuthHttpResult>("postSignIn", _ => true).SetResult(result);
+
+    public void SignInSucceeds(string address = Account) => SignInAnswers(new AuthHttpResult(true, 200, null, address, null, null, null));
+
+    public void LogoutAnswers(int status = 204)
+        => module.Setup<AuthHttpResult>("logout", _ => true).SetResult(new AuthHttpResult(status is >= 200 and < 300, status, null, null, null, null, null));
+
+    /// <summary>32-byte uint256 return data of an eth_call.</summary>
+    public static string Uint256(System.Numerics.BigInteger value) => "0x" + value.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Hex(string text) => "0x" + Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(text));
+
+    public static SignInRequest Request(string message) => new(message, Signature);
+}
