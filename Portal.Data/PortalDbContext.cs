@@ -1,3 +1,4 @@
+using Heurist.Portal.Data.Auth;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
@@ -13,6 +14,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 {
     /// <summary>ASP.NET Core data-protection keys (cookies, antiforgery), shared by every portal instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<SignInNonce> SignInNonces => Set<SignInNonce>();
 
     public DbSet<Miner> Miners => Set<Miner>();
 

@@ -1,12 +1,15 @@
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
+using Heurist.Portal.Server.Features.Auth;
+using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
+using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
@@ -48,6 +51,7 @@ public static class PortalServices
             .BindConfiguration(PortalOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
 
         services.AddPortalDatabase();
         // Keys in the database, so every portal instance can read the cookies and antiforgery tokens of the others.
@@ -59,7 +63,9 @@ public static class PortalServices
 
         services.AddChain();
         services.AddPortalJobs();
-        services.AddPortalAuthorization();
+        services.AddPortalSessions(builder.Environment.IsDevelopment());
+        services.AddSiweVerifier();
+        services.AddSingleton<IChainClient, ManifestChainClient>();
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag])
@@ -106,6 +112,7 @@ public static class PortalServices
         }
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

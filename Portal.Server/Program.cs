@@ -1,4 +1,6 @@
 using Heurist.Portal.Server;
+using Heurist.Portal.Server.Features.Auth;
+using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
@@ -19,6 +21,8 @@ app.MapDefaultEndpoints();
 app.MapNetworkApi();
 app.MapStudioApi();
 app.MapStatsApi();
+app.MapAuthApi();
+app.MapChainApi();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -1,6 +1,8 @@
 using System.Numerics;
 using Nethereum.Hex.HexConvertors.Extensions;
+using NBitcoin.Secp256k1;
 using Nethereum.Signer;
+using Nethereum.Util;
 
 namespace Heurist.Contracts.Crypto;
 
@@ -93,14 +95,17 @@ public static class Signatures
             throw new ArgumentException($"Only 32-byte hashes are recovered from, got {hash32.Length} bytes.", nameof(hash32));
         }
         var parsed = Parse(signature);
-        try
+        // NBitcoin.Secp256k1 (the C# port of libsecp256k1 that Nethereum.Signer ships with) recovers about ten times
+        // faster than EthECKey.RecoverFromSignature on BouncyCastle, and every sign-in recovers once.
+        Span<byte> publicKey = stackalloc byte[65];
+        if (!SecpRecoverableECDSASignature.TryCreateFromCompact(signature[..64], parsed.V[0] - 27, out var recoverable)
+            || !ECPubKey.TryRecover(Context.Instance, recoverable, hash32, out var recovered))
         {
-            return EthECKey.RecoverFromSignature(parsed, hash32.ToArray()).GetPublicAddress();
+            throw new InvalidSignatureException("No public key can be recovered from this signature: r is not the x coordinate of a curve point.");
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or ArithmeticException)
-        {
-            throw new InvalidSignatureException("No public key can be recovered from this signature: r is not the x coordinate of a curve point.", ex);
-        }
+        recovered.WriteToSpan(compressed: false, publicKey, out _);
+        var address = Sha3Keccack.Current.CalculateHash(publicKey[1..].ToArray())[12..];
+        return AddressUtil.Current.ConvertToChecksumAddress(address.ToHex());
     }
 
     /// <summary>True when <paramref name="signature"/> over <paramref name="hash32"/> is valid and made by <paramref name="address"/>'s key.</summary>

@@ -19,7 +19,9 @@ internal sealed class ImageJobConfiguration : IEntityTypeConfiguration<ImageJob>
         job.Property(j => j.Error).HasMaxLength(ImageJob.MaxErrorLength);
         job.Property(j => j.ImageSha256).HasMaxLength(ColumnTypes.Sha256Length);
         job.Property(j => j.Points).HasColumnType(ColumnTypes.Points);
+        job.Property(j => j.OwnerAddress).HasColumnType(ColumnTypes.Address);
         job.HasIndex(j => new { j.CreatorId, j.CreatedAt });
+        job.HasIndex(j => new { j.OwnerAddress, j.CreatedAt });
         job.HasIndex(j => j.State);
     }
 }

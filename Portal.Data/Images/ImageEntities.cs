@@ -10,8 +10,14 @@ public sealed class ImageJob
 
     public Guid Id { get; set; }
 
-    /// <summary>Who asked: a browser's creator id for now, a wallet once sign-in exists.</summary>
+    /// <summary>The browser that asked: its random creator id, kept in that browser's localStorage.</summary>
     public required string CreatorId { get; set; }
+
+    /// <summary>
+    /// The signed-in account the job belongs to, as lowercase 0x-hex: set when it was submitted signed in, or when the
+    /// account adopted its browser's anonymous jobs. Null for a job nobody has claimed.
+    /// </summary>
+    public string? OwnerAddress { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

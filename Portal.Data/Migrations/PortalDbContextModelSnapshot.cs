@@ -23,6 +23,43 @@ namespace Heurist.Portal.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Heurist.Portal.Data.Auth.SignInNonce", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("MessageSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_sha256");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<string>("UsedBy")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("used_by");
+
+                    b.HasKey("Nonce")
+                        .HasName("pk_sign_in_nonces");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_sign_in_nonces_expires_at");
+
+                    b.ToTable("sign_in_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Chain.BribeChange", b =>
                 {
                     b.Property<long>("BlockNumber")
@@ -56,7 +93,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("MinerChainId", "EffectiveEpoch")
                         .HasDatabaseName("ix_bribe_changes_miner_chain_id_effective_epoch");
 
-                    b.ToTable("bribe_changes");
+                    b.ToTable("bribe_changes", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainCursor", b =>
@@ -77,7 +114,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("Name")
                         .HasName("pk_chain_cursors");
 
-                    b.ToTable("chain_cursors");
+                    b.ToTable("chain_cursors", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainEvent", b =>
@@ -122,7 +159,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("Contract", "Name")
                         .HasDatabaseName("ix_chain_events_contract_name");
 
-                    b.ToTable("chain_events");
+                    b.ToTable("chain_events", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.ChainMiner", b =>
@@ -146,7 +183,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("Owner")
                         .HasDatabaseName("ix_chain_miners_owner");
 
-                    b.ToTable("chain_miners");
+                    b.ToTable("chain_miners", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.NftToken", b =>
@@ -189,7 +226,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("Owner")
                         .HasDatabaseName("ix_nft_tokens_owner");
 
-                    b.ToTable("nft_tokens");
+                    b.ToTable("nft_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.RewardClaim", b =>
@@ -225,7 +262,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("Account")
                         .HasDatabaseName("ix_reward_claims_account");
 
-                    b.ToTable("reward_claims");
+                    b.ToTable("reward_claims", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.RewardEpoch", b =>
@@ -254,7 +291,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("Epoch")
                         .HasName("pk_reward_epochs");
 
-                    b.ToTable("reward_epochs");
+                    b.ToTable("reward_epochs", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.Stake", b =>
@@ -285,7 +322,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("MinerChainId")
                         .HasDatabaseName("ix_stakes_miner_chain_id");
 
-                    b.ToTable("stakes");
+                    b.ToTable("stakes", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Chain.UnstakeRequest", b =>
@@ -326,7 +363,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("Staker")
                         .HasDatabaseName("ix_unstake_requests_staker");
 
-                    b.ToTable("unstake_requests");
+                    b.ToTable("unstake_requests", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Images.ImageJob", b =>
@@ -398,6 +435,10 @@ namespace Heurist.Portal.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("negative_prompt");
 
+                    b.Property<string>("OwnerAddress")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("owner_address");
+
                     b.Property<decimal?>("Points")
                         .HasColumnType("numeric(20,6)")
                         .HasColumnName("points");
@@ -453,7 +494,10 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("CreatorId", "CreatedAt")
                         .HasDatabaseName("ix_image_jobs_creator_id_created_at");
 
-                    b.ToTable("image_jobs");
+                    b.HasIndex("OwnerAddress", "CreatedAt")
+                        .HasDatabaseName("ix_image_jobs_owner_address_created_at");
+
+                    b.ToTable("image_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Images.MinerModel", b =>
@@ -484,7 +528,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("MinerId", "ModelId")
                         .HasName("pk_miner_models");
 
-                    b.ToTable("miner_models");
+                    b.ToTable("miner_models", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Images.PointsCredit", b =>
@@ -523,7 +567,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("MinerId", "CreditedAt")
                         .HasDatabaseName("ix_points_credits_miner_id_credited_at");
 
-                    b.ToTable("points_credits");
+                    b.ToTable("points_credits", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Images.StoredImage", b =>
@@ -558,7 +602,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("Sha256")
                         .HasName("pk_images");
 
-                    b.ToTable("images");
+                    b.ToTable("images", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Miners.Miner", b =>
@@ -609,7 +653,6 @@ namespace Heurist.Portal.Data.Migrations
 
                     b.Property<string>("RewardAddress")
                         .IsRequired()
-                        .HasMaxLength(42)
                         .HasColumnType("character varying(42)")
                         .HasColumnName("reward_address");
 
@@ -633,7 +676,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("LastHeartbeatAt")
                         .HasDatabaseName("ix_miners_last_heartbeat_at");
 
-                    b.ToTable("miners");
+                    b.ToTable("miners", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Network.MinerHourly", b =>
@@ -717,7 +760,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("LastSeenAt")
                         .HasDatabaseName("ix_miner_sessions_last_seen_at");
 
-                    b.ToTable("miner_sessions");
+                    b.ToTable("miner_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Network.MinerSummary", b =>
@@ -774,7 +817,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("MinerId")
                         .HasName("pk_miner_summaries");
 
-                    b.ToTable("miner_summaries");
+                    b.ToTable("miner_summaries", (string)null);
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Network.NetworkHourly", b =>
@@ -846,7 +889,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasIndex("RequestedAt")
                         .HasDatabaseName("ix_dispatch_probes_requested_at");
 
-                    b.ToTable("dispatch_probes");
+                    b.ToTable("dispatch_probes", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -869,7 +912,7 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_data_protection_keys");
 
-                    b.ToTable("data_protection_keys");
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -18,10 +18,12 @@ public static class ComponentsSetup
             .AddInteractiveWebAssemblyComponents();
         services.AddMudServices();
         services.AddScoped<CreatorIdentity>();
-        // The wallet's JS module, WalletService and the cascading authentication state: the same in every render mode.
-        // Registered by AuthSetup: IAuthClient and IChainClient (the server's own implementations) and the server's
-        // WalletAuthenticationStateProvider subclass, through AddWalletAuthenticationState<T>(), which WalletService needs.
+        // The wallet's JS module, WalletService and the cascading authentication state, as in WebAssembly; the state
+        // itself comes from the request's cookie (ServerAuthenticationState). IAuthClient and IChainClient are the
+        // server's own (Features/Auth, Features/Chain).
         services.AddWallet();
+        services.AddHttpContextAccessor();
+        services.AddWalletAuthenticationState<ServerAuthenticationState>();
         return services;
     }
 

@@ -19,6 +19,9 @@ public sealed class RunningPortal : IAsyncLifetime
 
     public Uri Url { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
 
+    /// <summary>The anvil node the portal and the test wallet use.</summary>
+    public Uri RpcUrl => _chain.RpcUrl;
+
     /// <summary>The portal's database, for tests that add miners the way other workers would.</summary>
     public string ConnectionString { get; private set; } = "";
 

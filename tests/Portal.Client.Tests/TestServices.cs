@@ -1,5 +1,6 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
+using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
@@ -41,6 +42,7 @@ internal static class TestServices
         // After the test's own: a wallet test passes its in-memory clients to watch them.
         context.Services.TryAddSingleton<IAuthClient>(new InMemoryAuthClient());
         context.Services.TryAddSingleton<IChainClient>(new InMemoryChainClient());
+        context.Services.TryAddScoped<CreatorIdentity>();
         context.Services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
         context.Services.AddWallet();
         // Reaching the renderer builds the service provider, so this comes after every registration.

@@ -60,8 +60,8 @@ public sealed class WalletInterop(IJSRuntime js) : IAsyncDisposable
     public Task<AuthHttpResult> FetchNonceAsync(CancellationToken cancellationToken = default)
         => CallAsync("fetchNonce", () => AuthHttpResult.Failed("Could not ask the portal for a nonce."), cancellationToken, AuthRoutes.Nonce);
 
-    public Task<AuthHttpResult> PostSignInAsync(string message, string signature, CancellationToken cancellationToken = default)
-        => CallAsync("postSignIn", () => AuthHttpResult.Failed("Could not send the signature to the portal."), cancellationToken, message, signature, AuthRoutes.SignIn);
+    public Task<AuthHttpResult> PostSignInAsync(string message, string signature, string? creatorId = null, CancellationToken cancellationToken = default)
+        => CallAsync("postSignIn", () => AuthHttpResult.Failed("Could not send the signature to the portal."), cancellationToken, message, signature, AuthRoutes.SignIn, creatorId);
 
     public Task<AuthHttpResult> LogoutAsync(CancellationToken cancellationToken = default)
         => CallAsync("logout", () => AuthHttpResult.Failed("Could not reach the portal to sign out."), cancellationToken, AuthRoutes.Logout);

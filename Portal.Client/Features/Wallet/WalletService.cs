@@ -32,12 +32,13 @@ public sealed class WalletService : IWalletEvents, IDisposable
     private readonly NavigationManager _navigation;
     private readonly ISnackbar _snackbar;
     private readonly TimeProvider _clock;
+    private readonly CreatorIdentity _creator;
     private Task? _initialization;
     // Moves on whenever the account does, so that a balance read for the previous one is dropped.
     private int _generation;
 
     public WalletService(WalletInterop interop, IChainClient chainClient, IAuthClient authClient,
-        WalletAuthenticationStateProvider authState, NavigationManager navigation, ISnackbar snackbar, TimeProvider clock)
+        WalletAuthenticationStateProvider authState, NavigationManager navigation, ISnackbar snackbar, TimeProvider clock, CreatorIdentity creator)
     {
         ArgumentNullException.ThrowIfNull(interop);
         ArgumentNullException.ThrowIfNull(authState);
@@ -48,6 +49,7 @@ public sealed class WalletService : IWalletEvents, IDisposable
         _navigation = navigation;
         _snackbar = snackbar;
         _clock = clock;
+        _creator = creator;
         interop.Events = this;
         authState.AuthenticationStateChanged += OnAuthenticationStateChanged;
     }
@@ -281,7 +283,7 @@ public sealed class WalletService : IWalletEvents, IDisposable
             Warn("The wallet switched accounts while signing; you are not signed in. Sign in again.");
             return false;
         }
-        var posted = await _interop.PostSignInAsync(message, signature);
+        var posted = await _interop.PostSignInAsync(message, signature, await _creator.GetAsync());
         if (!posted.Ok)
         {
             Fail($"The portal refused the sign-in: {posted.Problem}");

@@ -225,12 +225,14 @@ export async function rpc(url, method, params) {
   }
 }
 
-async function send(method, path, body) {
+async function send(method, path, body, extraHeaders = {}) {
   try {
     const response = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: body === undefined
+        ? { Accept: "application/json", ...extraHeaders }
+        : { Accept: "application/json", "Content-Type": "application/json", ...extraHeaders },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let json = null;
@@ -262,8 +264,9 @@ export function fetchNonce(path = "/api/auth/nonce") {
 }
 
 /** POST /api/auth/siwe: { ok, status, address }, or the problem's { ok: false, status, title, detail, code } (401 and others). */
-export function postSignIn(message, signature, path = "/api/auth/siwe") {
-  return send("POST", path, { message, signature });
+export function postSignIn(message, signature, path = "/api/auth/siwe", creatorId = null) {
+  // The browser's creator id hands its anonymous Studio jobs to the account.
+  return send("POST", path, { message, signature }, creatorId ? { "X-Creator-Id": creatorId } : {});
 }
 
 /** POST /api/auth/logout: { ok, status }. */

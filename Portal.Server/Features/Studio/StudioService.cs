@@ -11,6 +11,8 @@ using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
+using Heurist.Portal.Server.Features.Auth;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Heurist.Portal.Server.Features.Studio;
@@ -23,6 +25,7 @@ public sealed partial class StudioService(
     INetworkClient network,
     JobProgressFeed feed,
     JobTelemetry telemetry,
+    AuthenticationStateProvider authentication,
     TimeProvider clock,
     ILogger<StudioService> logger) : IStudioClient
 {
@@ -67,10 +70,12 @@ public sealed partial class StudioService(
 
         var resolved = ImageJobRules.Resolve(spec, catalog, Random.Shared);
         using var activity = JobTelemetry.Source.StartActivity("image_job.submit", ActivityKind.Producer);
+        var owner = await OwnerAsync();
         var job = new ImageJob
         {
             Id = Guid.NewGuid(),
             CreatorId = creatorId,
+            OwnerAddress = owner,
             CreatedAt = clock.GetUtcNow(),
             Prompt = resolved.Prompt,
             NegativePrompt = resolved.NegativePrompt,
@@ -152,15 +157,35 @@ public sealed partial class StudioService(
 
     public async Task<IReadOnlyList<ImageJobView>> GetGalleryAsync(string creatorId, int limit, CancellationToken cancellationToken = default)
     {
+        // Signed in, the gallery is the account's, wherever its jobs were made; signed out, this browser's unclaimed jobs.
+        var owner = await OwnerAsync();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var recent = await db.ImageJobs.AsNoTracking()
-            .Where(j => j.CreatorId == creatorId)
+        var jobs = owner is null
+            ? db.ImageJobs.Where(j => j.CreatorId == creatorId && j.OwnerAddress == null)
+            : db.ImageJobs.Where(j => j.OwnerAddress == owner);
+        var recent = await jobs.AsNoTracking()
             .OrderByDescending(j => j.CreatedAt)
             .Take(Math.Clamp(limit, 1, 200))
             .ToListAsync(cancellationToken);
         var demoMiners = await DemoMinersAsync(db, recent, cancellationToken);
         return [.. recent.Select(j => ToView(j, demoMiners.Contains((j.MinerId, j.ModelId))))];
     }
+
+    /// <summary>Hands the unclaimed jobs of browser <paramref name="creatorId"/> to <paramref name="address"/>; returns how many.</summary>
+    public async Task<int> AdoptAsync(string creatorId, string address, CancellationToken cancellationToken)
+    {
+        var owner = address.ToLowerInvariant();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var adopted = await db.ImageJobs
+            .Where(j => j.CreatorId == creatorId && j.OwnerAddress == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(j => j.OwnerAddress, owner), cancellationToken);
+        LogAdopted(logger, adopted, creatorId, owner);
+        return adopted;
+    }
+
+    /// <summary>The signed-in account as lowercase 0x-hex, or null.</summary>
+    private async Task<string?> OwnerAsync()
+        => SessionSetup.AddressOf((await authentication.GetAuthenticationStateAsync()).User)?.ToLowerInvariant();
 
     public async IAsyncEnumerable<ImageJobView> WatchAsync(Guid id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -223,4 +248,7 @@ public sealed partial class StudioService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image job {JobId} queued on {Queue} as Hangfire job {HangfireJobId}")]
     private static partial void LogQueued(ILogger logger, Guid jobId, string queue, string hangfireJobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} anonymous image jobs of browser {CreatorId} adopted by {Address}")]
+    private static partial void LogAdopted(ILogger logger, int count, string creatorId, string address);
 }

@@ -25,6 +25,13 @@ public sealed class ChainOptions
     [Required(ErrorMessage = "Chain:ManifestPath is not set: give the path of the deployment manifest (./run.sh writes .data/chain/deployment.json).")]
     public string? ManifestPath { get; set; }
 
+    /// <summary>The JSON-RPC URL browsers read the chain through; the same as <see cref="RpcUrl"/> unless set.</summary>
+    public Uri? PublicRpcUrl { get; set; }
+
+    /// <summary>The chain's name as wallets show it; "Anvil" for chain 31337 unless set.</summary>
+    [StringLength(64, ErrorMessage = "Chain:Name must be at most 64 characters.")]
+    public string? Name { get; set; }
+
     /// <summary>Blocks the indexer stays behind the head, so that a reorganization cannot undo what it wrote. 0 on anvil.</summary>
     [Range(0, 1000, ErrorMessage = "Chain:Confirmations must be between 0 and 1000.")]
     public int Confirmations { get; set; }
@@ -48,6 +55,9 @@ public static class ChainSetup
             .Validate(
                 options => options.RpcUrl is null || (options.RpcUrl.IsAbsoluteUri && options.RpcUrl.Scheme is "http" or "https"),
                 "Chain:RpcUrl must be an absolute http:// or https:// URL.")
+            .Validate(
+                options => options.PublicRpcUrl is null || (options.PublicRpcUrl.IsAbsoluteUri && options.PublicRpcUrl.Scheme is "http" or "https"),
+                "Chain:PublicRpcUrl must be an absolute http:// or https:// URL.")
             .ValidateOnStart();
 
         // One long-lived client without the default retry handler: callers of the chain decide how to retry

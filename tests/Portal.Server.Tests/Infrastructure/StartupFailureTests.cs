@@ -75,6 +75,19 @@ public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainF
         Assert.Equal($"error: Chain:ManifestPath: {manifest}: ImaginariesNft at {empty} has no code on chain 31337", Assert.Single(errors));
     }
 
+    [Fact]
+    public async Task An_admin_that_is_not_an_address_stops_the_portal_naming_the_entry()
+    {
+        var (exitCode, errors) = await RunPortalAsync(await postgres.CreateMigratedDatabaseAsync("badadmin"), chain.RpcUrl.ToString(), settings: new Dictionary<string, string>
+        {
+            ["Portal__Admins__0"] = AnvilAccounts.Address(1),
+            ["Portal__Admins__1"] = "alice",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: Portal:Admins:1: 'alice' is not an address", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
     private static async Task<string> WriteManifestAsync(Heurist.Contracts.Deployment.DeploymentManifest manifest)
     {
         var path = Path.Combine(Path.GetTempPath(), $"heurist-manifest-{Guid.NewGuid():N}.json");
@@ -82,17 +95,22 @@ public sealed class StartupFailureTests(PostgresFixture postgres, DeployedChainF
         return path;
     }
 
-    private async Task<(int ExitCode, string[] Errors)> RunPortalAsync(string connectionString, string rpcUrl, string? manifestPath = null)
+    private async Task<(int ExitCode, string[] Errors)> RunPortalAsync(
+        string connectionString, string rpcUrl, string? manifestPath = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = connectionString,
+            ["Chain__RpcUrl"] = rpcUrl,
+            ["Chain__ManifestPath"] = manifestPath ?? chain.ManifestPath,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
         await using var portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"),
-            ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Portal"] = connectionString,
-                ["Chain__RpcUrl"] = rpcUrl,
-                ["Chain__ManifestPath"] = manifestPath ?? chain.ManifestPath,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            }, echo: false);
+            ["--urls", $"http://127.0.0.1:{FreePort.Next()}"], environment, echo: false);
         await Readiness.WaitForExitAsync(portal, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         return (portal.ExitCode, ErrorLines(portal));
     }

@@ -1,6 +1,7 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
+using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Api.Chain;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -252,7 +253,9 @@ public sealed class AccountMenuTests : BunitContext
         var sign = Assert.Single(_wallet.Requests("personal_sign"));
         Assert.Equal([Hex(expected), Account], (object?[])sign.Arguments[1]!);
         var post = Assert.Single(_wallet.Calls("postSignIn"));
-        Assert.Equal([expected, Signature, AuthRoutes.SignIn], post.Arguments);
+        Assert.Equal([expected, Signature, AuthRoutes.SignIn], post.Arguments.Take(3));
+        // The browser's creator id goes along, so the account adopts this browser's anonymous jobs.
+        Assert.True(CreatorIds.IsValid(post.Arguments[3] as string), $"creator id sent: {post.Arguments[3]}");
         Assert.Equal(Request(expected), Assert.Single(_auth.Confirmations));
         Assert.Equal(["fetchNonce", "request:personal_sign", "postSignIn"], orderAtConfirm.Where(call => call is "fetchNonce" or "request:personal_sign" or "postSignIn"));
         Assert.Equal(Account, await SignedInAddressAsync());
