@@ -8,6 +8,7 @@ using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace Heurist.Portal.Client;
@@ -15,9 +16,16 @@ namespace Heurist.Portal.Client;
 /// <summary>The WebAssembly side's registrations: MudBlazor, the HTTP implementations of the shared service interfaces, and the wallet with its session.</summary>
 public static class PortalClientServices
 {
+    /// <summary>MudBlazor as both hosts set it up: messages at the bottom, clear of the app bar's account panel.</summary>
+    public static void ConfigureMud(MudServicesConfiguration mud)
+    {
+        ArgumentNullException.ThrowIfNull(mud);
+        mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+    }
+
     public static IServiceCollection AddPortalClientServices(this IServiceCollection services, Uri baseAddress)
     {
-        services.AddMudServices();
+        services.AddMudServices(PortalClientServices.ConfigureMud);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<INetworkClient, HttpNetworkClient>();

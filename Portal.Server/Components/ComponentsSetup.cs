@@ -16,7 +16,7 @@ public static class ComponentsSetup
         services.AddRazorComponents()
             .AddInteractiveServerComponents()
             .AddInteractiveWebAssemblyComponents();
-        services.AddMudServices();
+        services.AddMudServices(PortalClientServices.ConfigureMud);
         services.AddScoped<CreatorIdentity>();
         // The wallet's JS module, WalletService and the cascading authentication state, as in WebAssembly; the state
         // itself comes from the request's cookie (ServerAuthenticationState). IAuthClient and IChainClient are the

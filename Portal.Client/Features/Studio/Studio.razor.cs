@@ -1,9 +1,11 @@
 using System.Globalization;
+using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 
 namespace Heurist.Portal.Client.Features.Studio;
@@ -39,6 +41,12 @@ public sealed partial class Studio : IAsyncDisposable
     [Inject]
     private CreatorIdentity Creator { get; set; } = default!;
 
+    [Inject]
+    private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    // Signed in, the gallery is the account's, from every browser; signed out, this browser's.
+    private string? _account;
+
     // Filled while prerendering and carried to the interactive render.
     [PersistentState]
     public List<StudioModel>? Models { get; set; }
@@ -65,11 +73,18 @@ public sealed partial class Studio : IAsyncDisposable
         {
             return;
         }
+        Authentication.AuthenticationStateChanged += OnSessionChanged;
+        await LoadGalleryAsync();
+    }
+
+    private async Task LoadGalleryAsync()
+    {
         try
         {
+            _account = WalletAuthenticationStateProvider.AddressOf((await Authentication.GetAuthenticationStateAsync()).User);
             _gallery = [.. await StudioClient.GetGalleryAsync(await Creator.GetAsync(), GallerySize, _disposed.Token)];
             // A job still running from an earlier visit picks up where it is.
-            if (_gallery.FirstOrDefault(j => !j.IsFinished) is { } unfinished)
+            if (_current is null && _gallery.FirstOrDefault(j => !j.IsFinished) is { } unfinished)
             {
                 Show(unfinished);
             }
@@ -81,6 +96,16 @@ public sealed partial class Studio : IAsyncDisposable
         }
         StateHasChanged();
     }
+
+    // A sign-in adopts this browser's images and a sign-out hands the gallery back to the browser: show the new one.
+    private void OnSessionChanged(Task<AuthenticationState> state)
+        => _ = InvokeAsync(async () =>
+        {
+            if (!_disposed.IsCancellationRequested)
+            {
+                await LoadGalleryAsync();
+            }
+        });
 
     private void SelectModel(string modelId)
     {
@@ -263,6 +288,7 @@ public sealed partial class Studio : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Authentication.AuthenticationStateChanged -= OnSessionChanged;
         await _disposed.CancelAsync();
         _disposed.Dispose();
     }

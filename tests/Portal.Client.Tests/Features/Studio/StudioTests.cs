@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Studio;
@@ -100,6 +101,25 @@ public sealed class StudioTests : BunitContext
 
         TypePrompt(studio, "a lighthouse on a cliff at dawn");
         Assert.False(GenerateButton(studio).HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Signing_in_or_out_reloads_the_gallery_and_says_whose_it_is()
+    {
+        _studio.Gallery.Add(InMemoryStudioClient.Job("an older fox"));
+        var studio = Render<StudioPage>();
+        studio.WaitForAssertion(() => Assert.Contains("1 in this browser", studio.Markup, StringComparison.Ordinal));
+
+        var session = Services.GetRequiredService<WalletAuthenticationStateProvider>();
+        session.SignedIn(TestServices.RewardAddress);
+
+        studio.WaitForAssertion(() => Assert.Contains("1 in your account", studio.Markup, StringComparison.Ordinal));
+        Assert.Equal([CreatorId, CreatorId], _studio.GalleryRequests);
+
+        session.SignedOut();
+
+        studio.WaitForAssertion(() => Assert.Contains("1 in this browser", studio.Markup, StringComparison.Ordinal));
+        Assert.Equal(3, _studio.GalleryRequests.Count);
     }
 
     [Fact]
