@@ -83,12 +83,15 @@ internal static class AuthBenchmark
                 Timeout = TimeSpan.FromSeconds(30),
             };
             var site = new SiteUnderTest(http, portalUrl, manifest.ChainId);
+            SiteUnderTest.CheckSigner(Keys[0]);
 
             // Warm both paths up, then load them one after the other for the same time.
             await LoadAsync(connections, TimeSpan.FromSeconds(2), ct => site.HealthAsync(ct), cancellationToken);
             await LoadAsync(connections, TimeSpan.FromSeconds(2), ct => site.SignInAsync(Keys[0], ct), cancellationToken);
             var baseline = await LoadAsync(connections, duration, ct => site.HealthAsync(ct), cancellationToken);
+            var nonces = await LoadAsync(connections, duration, async ct => (await site.NonceAsync(ct)).Length > 0, cancellationToken);
             var signIns = await LoadAsync(connections, duration, ct => site.SignInAsync(Keys[Random.Shared.Next(Keys.Length)], ct), cancellationToken);
+            Print("nonce.rps", nonces.PerSecond);
             Print("baseline.rps", baseline.PerSecond);
             Print("baseline.errors", baseline.Errors, "0");
             Print("siwe.http_per_s", signIns.PerSecond);

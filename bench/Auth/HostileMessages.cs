@@ -42,13 +42,13 @@ internal static class HostileMessages
             ("CRLF line endings", async () =>
             {
                 var text = site.Message(address, await site.NonceAsync(ct)).ToMessage().Replace("\n", "\r\n", StringComparison.Ordinal);
-                return new SignInRequest(text, site.Sign(text, key));
+                return new SignInRequest(text, SiteUnderTest.Sign(text, key));
             }),
-            ("not an EIP-4361 message", () => Task.FromResult(new SignInRequest("let me in", site.Sign("let me in", key)))),
+            ("not an EIP-4361 message", () => Task.FromResult(new SignInRequest("let me in", SiteUnderTest.Sign("let me in", key)))),
             ("an oversized message", async () =>
             {
                 var text = (site.Message(address, await site.NonceAsync(ct)) with { Statement = new string('a', 20_000) }).ToMessage();
-                return new SignInRequest(text, site.Sign(text, key));
+                return new SignInRequest(text, SiteUnderTest.Sign(text, key));
             }),
             ("signed by another key", async () => Signed(site.Message(address, await site.NonceAsync(ct)), AnvilAccounts.Key(7))),
             ("a high-s signature (EIP-2)", async () =>
@@ -96,7 +96,7 @@ internal static class HostileMessages
         SignInRequest Signed(SiweMessage message, Nethereum.Signer.EthECKey? by = null)
         {
             var text = message.ToMessage();
-            return new SignInRequest(text, site.Sign(text, by ?? key));
+            return new SignInRequest(text, SiteUnderTest.Sign(text, by ?? key));
         }
     }
 

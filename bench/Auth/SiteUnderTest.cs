@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Auth;
+using NBitcoin.Secp256k1;
 using Nethereum.Signer;
 
 namespace Heurist.Bench.Auth;
@@ -9,7 +12,9 @@ namespace Heurist.Bench.Auth;
 /// <summary>The running portal as a wallet's page talks to it: nonces, signed messages, sign-ins.</summary>
 internal sealed class SiteUnderTest(HttpClient http, Uri origin, ulong chainId)
 {
-    private readonly EthereumMessageSigner _signer = new();
+    private static readonly EthereumMessageSigner Prefixer = new();
+
+    private static readonly ConcurrentDictionary<EthECKey, string> Addresses = new();
 
     public Uri Origin { get; } = origin;
 
@@ -31,7 +36,33 @@ internal sealed class SiteUnderTest(HttpClient http, Uri origin, ulong chainId)
 
     public SiweMessage Message(string address, string nonce) => Message(address, nonce, Origin, ChainId);
 
-    public string Sign(string text, EthECKey key) => _signer.EncodeUTF8AndSign(text, key);
+    /// <summary>
+    /// The wallet's personal_sign, done the way a fast wallet does it: EIP-191 hash, then libsecp256k1's signing
+    /// (NBitcoin.Secp256k1). The wallet runs on the user's machine; here it shares the portal's two cores, so it should
+    /// take as little of them as it can. Nethereum's own signer checks that it gives the same bytes.
+    /// </summary>
+    public static string Sign(string text, EthECKey key)
+    {
+        var hash = Prefixer.HashPrefixedMessage(Encoding.UTF8.GetBytes(text));
+        if (!ECPrivKey.TryCreate(key.GetPrivateKeyAsBytes(), out var privateKey) || !privateKey.TrySignRecoverable(hash, out var signature))
+        {
+            throw new InvalidOperationException("libsecp256k1 refused to sign.");
+        }
+        Span<byte> bytes = stackalloc byte[65];
+        signature!.WriteToSpanCompact(bytes[..64], out var recoveryId);
+        bytes[64] = (byte)(27 + recoveryId);
+        return "0x" + Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>Throws unless <see cref="Sign"/> agrees with Nethereum's EthereumMessageSigner.</summary>
+    public static void CheckSigner(EthECKey key)
+    {
+        const string text = "bench/auth.sh checks its signer";
+        if (Sign(text, key) != Prefixer.EncodeUTF8AndSign(text, key))
+        {
+            throw new InvalidOperationException("The benchmark's signer disagrees with Nethereum's.");
+        }
+    }
 
     public async Task<string> NonceAsync(CancellationToken ct)
         => (await http.GetFromJsonAsync<NonceResponse>(AuthRoutes.Nonce, ct))!.Nonce;
@@ -45,7 +76,9 @@ internal sealed class SiteUnderTest(HttpClient http, Uri origin, ulong chainId)
     /// <summary>One full sign-in: a nonce, a message signed by <paramref name="key"/>, the POST. True when it signed in.</summary>
     public async Task<bool> SignInAsync(EthECKey key, CancellationToken ct)
     {
-        var text = Message(key.GetPublicAddress(), await NonceAsync(ct)).ToMessage();
+        // A wallet knows its address; deriving it again from the key on every sign-in would load the client, not the portal.
+        var address = Addresses.GetOrAdd(key, k => k.GetPublicAddress());
+        var text = Message(address, await NonceAsync(ct)).ToMessage();
         return await PostAsync(new SignInRequest(text, Sign(text, key)), ct) == HttpStatusCode.OK;
     }
 

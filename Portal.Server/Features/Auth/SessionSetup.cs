@@ -66,7 +66,7 @@ public static class SessionSetup
             };
         });
 
-        services.AddScoped<SignInNonceStore>();
+        services.AddSingleton<SignInNonceStore>();
         services.AddScoped<ServerAuthClient>();
         services.AddScoped<IAuthClient>(provider => provider.GetRequiredService<ServerAuthClient>());
         return services;
