@@ -1,10 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Numerics;
+using Heurist.Contracts.Bindings;
 using Heurist.Contracts.LocalChain;
+using Heurist.Contracts.Rpc;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Testing;
+using Nethereum.Hex.HexTypes;
+using Nethereum.Signer;
 
 namespace Heurist.Portal.Server.Tests.Features.Auth;
 
@@ -52,6 +57,28 @@ public sealed class SignedInIdentityTests(PostgresFixture postgres, DeployedChai
         await browser.SignInAsync(AnvilAccounts.Key(7), ct, creatorId: "shared-creator-1");
 
         Assert.DoesNotContain(job, await GalleryAsync(browser, "shared-creator-1", ct));
+    }
+
+    [Fact]
+    public async Task A_contract_wallet_signs_in_over_http_with_its_owners_erc_1271_signature()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var portal = await StartAsync();
+        var owner = AnvilAccounts.Key(5);
+        var deployer = EthECKey.GenerateKey();
+        await chain.Rpc.Client.SendRequestAsync<object>("anvil_setBalance", null, deployer.GetPublicAddress(), new HexBigInteger(BigInteger.Pow(10, 19)).HexValue);
+        var wallet = await Erc1271WalletContract.DeployAsync(chain.Rpc.As(deployer, chain.Manifest.ChainId, TimeSpan.FromMilliseconds(20)), owner.GetPublicAddress(), ct);
+        using var browser = SignInClient.For(portal);
+
+        // The message names the contract; its owner's key signs it, as a smart-account wallet does.
+        using var response = await browser.PostAsync(SignInClient.Signed(SignInClient.Message(wallet.Address, await browser.NonceAsync(ct)), owner), ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(wallet.Address, (await response.Content.ReadFromJsonAsync<SessionResponse>(ct))!.Address);
+        Assert.Equal(wallet.Address, (await browser.Http.GetFromJsonAsync<SessionResponse>(AuthRoutes.Me, ct))!.Address);
+        // Someone else's key does not speak for the wallet.
+        using var stranger = await browser.PostAsync(SignInClient.Signed(SignInClient.Message(wallet.Address, await browser.NonceAsync(ct)), AnvilAccounts.Key(9)), ct);
+        await AuthApiTests.AssertRefusedAsync(stranger, "wrong_address");
     }
 
     [Fact]
