@@ -1,7 +1,7 @@
 using System.Globalization;
-using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
@@ -81,7 +81,7 @@ public sealed partial class Studio : IAsyncDisposable
     {
         try
         {
-            _account = WalletAuthenticationStateProvider.AddressOf((await Authentication.GetAuthenticationStateAsync()).User);
+            _account = AuthClaims.AddressOf((await Authentication.GetAuthenticationStateAsync()).User);
             _gallery = [.. await StudioClient.GetGalleryAsync(await Creator.GetAsync(), GallerySize, _disposed.Token)];
             // A job still running from an earlier visit picks up where it is.
             if (_current is null && _gallery.FirstOrDefault(j => !j.IsFinished) is { } unfinished)

@@ -38,25 +38,12 @@ public class WalletAuthenticationStateProvider : AuthenticationStateProvider
     public static AuthenticationState Anonymous { get; } = new(new ClaimsPrincipal(new ClaimsIdentity()));
 
     /// <summary>The state of a session of <paramref name="address"/>.</summary>
-    public static AuthenticationState SignedInState(string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        var identity = new ClaimsIdentity(
-            [new Claim(AuthClaims.Address, address), new Claim(ClaimTypes.Name, address)],
-            AuthClaims.AuthenticationType,
-            ClaimTypes.Name,
-            ClaimTypes.Role);
-        return new AuthenticationState(new ClaimsPrincipal(identity));
-    }
-
-    /// <summary>The signed-in address of <paramref name="user"/>, or null when the user is anonymous or has none.</summary>
-    public static string? AddressOf(ClaimsPrincipal? user)
-        => user?.Identity?.IsAuthenticated == true && user.FindFirst(AuthClaims.Address)?.Value is { Length: > 0 } address ? address : null;
+    public static AuthenticationState SignedInState(string address) => new(AuthClaims.Principal(address));
 
     public override Task<AuthenticationState> GetAuthenticationStateAsync() => _state ??= LoadInitialStateAsync();
 
     /// <summary>The account signed in now, or null; asks for the first state when nobody has yet.</summary>
-    public async Task<string?> GetAddressAsync() => AddressOf((await GetAuthenticationStateAsync()).User);
+    public async Task<string?> GetAddressAsync() => AuthClaims.AddressOf((await GetAuthenticationStateAsync()).User);
 
     /// <summary>POST /api/auth/siwe signed <paramref name="address"/> in.</summary>
     public void SignedIn(string address) => ReplaceState(Task.FromResult(SignedInState(address)));

@@ -518,7 +518,7 @@ public sealed class WalletService : IWalletEvents, IDisposable
     {
         try
         {
-            var address = WalletAuthenticationStateProvider.AddressOf((await state).User);
+            var address = AuthClaims.AddressOf((await state).User);
             if (address != SignedInAddress)
             {
                 SignedInAddress = address;

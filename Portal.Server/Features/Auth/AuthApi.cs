@@ -36,7 +36,7 @@ public static partial class AuthApi
                 + " header, when sent, hands its anonymous image jobs to the account.");
 
         auth.MapGet("/me", Results<Ok<SessionResponse>, ProblemHttpResult> (HttpContext http) =>
-                SessionSetup.AddressOf(http.User) is { } address
+                AuthClaims.AddressOf(http.User) is { } address
                     ? TypedResults.Ok(new SessionResponse(address))
                     : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in."))
             .WithName("GetSession")
@@ -99,7 +99,7 @@ public static partial class AuthApi
             return Refused(nonceRefused.Code!, nonceRefused.Reason!);
         }
 
-        var principal = SessionSetup.PrincipalFor(verification.Address!, message.ChainId);
+        var principal = AuthClaims.Principal(verification.Address!);
         var lifetime = SessionSetup.SessionLifetime;
         var expires = message.ExpirationTime is { } until && until < DateTimeOffset.UtcNow + lifetime ? until : DateTimeOffset.UtcNow + lifetime;
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,

@@ -12,7 +12,7 @@ namespace Heurist.Portal.Server.Features.Auth;
 public sealed class ServerAuthClient(AuthenticationStateProvider authentication, SignInNonceStore nonces) : IAuthClient
 {
     public async Task<SessionResponse?> GetSessionAsync(CancellationToken cancellationToken = default)
-        => SessionSetup.AddressOf((await authentication.GetAuthenticationStateAsync()).User) is { } address ? new SessionResponse(address) : null;
+        => AuthClaims.AddressOf((await authentication.GetAuthenticationStateAsync()).User) is { } address ? new SessionResponse(address) : null;
 
     public async Task<SessionResponse?> ConfirmSignInAsync(SignInRequest request, CancellationToken cancellationToken = default)
     {

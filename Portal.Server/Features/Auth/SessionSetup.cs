@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Heurist.Protocol.Api.Auth;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -44,7 +42,7 @@ public static class SessionSetup
             .AddPolicy(AdminPolicy, policy => policy
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => context.Resource is HttpContext http
-                    && http.RequestServices.GetRequiredService<IOptionsMonitor<PortalOptions>>().CurrentValue.IsAdmin(AddressOf(context.User))));
+                    && http.RequestServices.GetRequiredService<IOptionsMonitor<PortalOptions>>().CurrentValue.IsAdmin(AuthClaims.AddressOf(context.User))));
 
         services.AddRateLimiter(limiter =>
         {
@@ -71,22 +69,6 @@ public static class SessionSetup
         services.AddScoped<IAuthClient>(provider => provider.GetRequiredService<ServerAuthClient>());
         return services;
     }
-
-    /// <summary>The principal a verified sign-in gets: its EIP-55 address as name and as <see cref="AuthClaims.Address"/>.</summary>
-    public static ClaimsPrincipal PrincipalFor(string address, ulong chainId)
-        => new(new ClaimsIdentity(
-            [
-                new Claim(AuthClaims.Address, address),
-                new Claim(ClaimTypes.Name, address),
-                new Claim("heurist/chain", chainId.ToString(CultureInfo.InvariantCulture)),
-            ],
-            AuthClaims.AuthenticationType,
-            ClaimTypes.Name,
-            ClaimTypes.Role));
-
-    /// <summary>The signed-in address of <paramref name="user"/>, or null.</summary>
-    public static string? AddressOf(ClaimsPrincipal? user)
-        => user?.Identity?.IsAuthenticated == true ? user.FindFirstValue(AuthClaims.Address) : null;
 
     private static Task Refuse(HttpContext http, int statusCode)
     {

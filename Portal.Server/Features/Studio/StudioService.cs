@@ -7,11 +7,11 @@ using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
-using Heurist.Portal.Server.Features.Auth;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 
@@ -185,7 +185,7 @@ public sealed partial class StudioService(
 
     /// <summary>The signed-in account as lowercase 0x-hex, or null.</summary>
     private async Task<string?> OwnerAsync()
-        => SessionSetup.AddressOf((await authentication.GetAuthenticationStateAsync()).User)?.ToLowerInvariant();
+        => AuthClaims.AddressOf((await authentication.GetAuthenticationStateAsync()).User)?.ToLowerInvariant();
 
     public async IAsyncEnumerable<ImageJobView> WatchAsync(Guid id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -35,7 +35,7 @@ public sealed class AccountMenuTests : BunitContext
     private WalletService Wallet => Services.GetRequiredService<WalletService>();
 
     private async Task<string?> SignedInAddressAsync()
-        => WalletAuthenticationStateProvider.AddressOf((await Services.GetRequiredService<AuthenticationStateProvider>().GetAuthenticationStateAsync()).User);
+        => AuthClaims.AddressOf((await Services.GetRequiredService<AuthenticationStateProvider>().GetAuthenticationStateAsync()).User);
 
     private IRenderedComponent<AccountMenu> RenderConnected(string chainId = "0x7a69")
     {

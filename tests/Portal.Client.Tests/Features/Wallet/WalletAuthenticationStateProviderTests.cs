@@ -23,7 +23,7 @@ public sealed class WalletAuthenticationStateProviderTests
         Assert.Equal(AuthClaims.AuthenticationType, user.Identity.AuthenticationType);
         Assert.Equal(Address, user.FindFirst(AuthClaims.Address)!.Value);
         Assert.Equal(Address, user.Identity.Name);
-        Assert.Equal(Address, WalletAuthenticationStateProvider.AddressOf(user));
+        Assert.Equal(Address, AuthClaims.AddressOf(user));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class WalletAuthenticationStateProviderTests
         var user = (await provider.GetAuthenticationStateAsync()).User;
 
         Assert.False(user.Identity!.IsAuthenticated);
-        Assert.Null(WalletAuthenticationStateProvider.AddressOf(user));
+        Assert.Null(AuthClaims.AddressOf(user));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class WalletAuthenticationStateProviderTests
     {
         var provider = new WalletAuthenticationStateProvider(_auth);
         var seen = new List<string?>();
-        provider.AuthenticationStateChanged += async state => seen.Add(WalletAuthenticationStateProvider.AddressOf((await state).User));
+        provider.AuthenticationStateChanged += async state => seen.Add(AuthClaims.AddressOf((await state).User));
 
         provider.SignedIn(Address);
         Assert.Equal(Address, await provider.GetAddressAsync());
@@ -80,7 +80,7 @@ public sealed class WalletAuthenticationStateProviderTests
     {
         var cookieUser = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "someone")], "Cookies"));
 
-        Assert.Null(WalletAuthenticationStateProvider.AddressOf(cookieUser));
+        Assert.Null(AuthClaims.AddressOf(cookieUser));
     }
 
     [Fact]
