@@ -27,6 +27,9 @@ public static class Readiness
         {
             if (watched.FirstOrDefault(p => p.HasExited) is { } exited)
             {
+                // HasExited turns true before the last lines of output are read; waiting for the exit also waits for
+                // the output to end, so the exception carries the process's last words.
+                await exited.WaitForExitAsync(cancellationToken);
                 throw new ChildProcessExitedException(exited);
             }
             if (elapsed.Elapsed > limit)
