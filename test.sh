@@ -24,9 +24,10 @@ if ! $fast; then
     fi
   fi
 
-  # anvil runs the chain tests; viem and ethers regenerate the Ethereum library's test vectors.
-  if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -d Contracts/node_modules/viem ] || [ ! -d Contracts/node_modules/ethers ]; then
-    echo "Installing anvil, viem and ethers (npm ci in Contracts)…"
+  # anvil runs the chain tests; viem, ethers and siwe regenerate the test vectors.
+  if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -d Contracts/node_modules/viem ] \
+     || [ ! -d Contracts/node_modules/ethers ] || [ ! -d Contracts/node_modules/siwe ]; then
+    echo "Installing anvil, viem, ethers and siwe (npm ci in Contracts)…"
     (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
