@@ -20,6 +20,17 @@ if [ -z "${Chain__RpcUrl:-}" ] && [ ! -x Contracts/node_modules/@foundry-rs/anvi
   (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# libsecp256k1 makes sign-in's signature recovery five times faster; without it the portal uses the C# port.
+if ! ldconfig -p | grep -q 'libsecp256k1\.so\.1 '; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing libsecp256k1…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsecp256k1-1 >/dev/null) \
+      || echo "warning: libsecp256k1-1 could not be installed; sign-in recovers signatures with the slower C# port." >&2
+  else
+    echo "note: install Debian's libsecp256k1-1 for faster sign-in; until then the portal uses the C# port." >&2
+  fi
+fi
+
 echo "Building…"
 dotnet build LocalRunner/LocalRunner.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
 exec dotnet LocalRunner/bin/Release/net10.0/LocalRunner.dll "$@"

@@ -26,7 +26,7 @@ public sealed class PortalOptions
     public string[] Admins { get; set; } = [];
 
     /// <summary>How many sign-in nonces one IP address may ask for per minute.</summary>
-    [Range(1, 100_000, ErrorMessage = "Portal:NonceRequestsPerMinute must be between 1 and 100000.")]
+    [Range(1, 1_000_000, ErrorMessage = "Portal:NonceRequestsPerMinute must be between 1 and 1000000.")]
     public int NonceRequestsPerMinute { get; set; } = 30;
 
     public bool IsAdmin(string? address)

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using Heurist.Contracts.Crypto;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Auth;
-using NBitcoin.Secp256k1;
 using Nethereum.Signer;
 
 namespace Heurist.Bench.Auth;
@@ -37,22 +39,12 @@ internal sealed class SiteUnderTest(HttpClient http, Uri origin, ulong chainId)
     public SiweMessage Message(string address, string nonce) => Message(address, nonce, Origin, ChainId);
 
     /// <summary>
-    /// The wallet's personal_sign, done the way a fast wallet does it: EIP-191 hash, then libsecp256k1's signing
-    /// (NBitcoin.Secp256k1). The wallet runs on the user's machine; here it shares the portal's two cores, so it should
-    /// take as little of them as it can. Nethereum's own signer checks that it gives the same bytes.
+    /// The wallet's personal_sign, done the way a fast wallet does it: EIP-191 hash, then libsecp256k1
+    /// (<see cref="Signatures.Sign"/>). The wallet runs on the user's machine; here it shares the portal's two cores,
+    /// so it should take as little of them as it can. Nethereum's own signer checks that it gives the same bytes.
     /// </summary>
     public static string Sign(string text, EthECKey key)
-    {
-        var hash = Prefixer.HashPrefixedMessage(Encoding.UTF8.GetBytes(text));
-        if (!ECPrivKey.TryCreate(key.GetPrivateKeyAsBytes(), out var privateKey) || !privateKey.TrySignRecoverable(hash, out var signature))
-        {
-            throw new InvalidOperationException("libsecp256k1 refused to sign.");
-        }
-        Span<byte> bytes = stackalloc byte[65];
-        signature!.WriteToSpanCompact(bytes[..64], out var recoveryId);
-        bytes[64] = (byte)(27 + recoveryId);
-        return "0x" + Convert.ToHexStringLower(bytes);
-    }
+        => "0x" + Convert.ToHexStringLower(Signatures.Sign(key, Prefixer.HashPrefixedMessage(Encoding.UTF8.GetBytes(text))));
 
     /// <summary>Throws unless <see cref="Sign"/> agrees with Nethereum's EthereumMessageSigner.</summary>
     public static void CheckSigner(EthECKey key)
@@ -67,9 +59,12 @@ internal sealed class SiteUnderTest(HttpClient http, Uri origin, ulong chainId)
     public async Task<string> NonceAsync(CancellationToken ct)
         => (await http.GetFromJsonAsync<NonceResponse>(AuthRoutes.Nonce, ct))!.Nonce;
 
+    /// <summary>The POST as a page's fetch sends it: the JSON with its Content-Length, not chunked.</summary>
     public async Task<HttpStatusCode> PostAsync(SignInRequest request, CancellationToken ct)
     {
-        using var response = await http.PostAsJsonAsync(AuthRoutes.SignIn, request, ct);
+        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(AuthRoutes.SignIn, body, ct);
         return response.StatusCode;
     }
 

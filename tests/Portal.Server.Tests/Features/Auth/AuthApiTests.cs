@@ -75,6 +75,68 @@ public sealed class AuthApiTests(PortalApp portal) : IClassFixture<PortalApp>
     }
 
     [Fact]
+    public async Task The_same_message_posted_eight_times_at_once_signs_in_exactly_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var first = SignInClient.For(portal);
+        var key = AnvilAccounts.Key(8);
+        var request = SignInClient.Signed(SignInClient.Message(key.GetPublicAddress(), await first.NonceAsync(ct)), key);
+        var browsers = Enumerable.Range(0, 8).Select(_ => SignInClient.For(portal)).ToArray();
+        try
+        {
+            // Concurrent uses of one nonce land in one batch of the group commit, or in batches one after the other.
+            var responses = await Task.WhenAll(browsers.Select(b => b.PostAsync(request, ct)));
+
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+            foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+            {
+                await AssertRefusedAsync(refused, "nonce_used");
+            }
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var browser in browsers)
+            {
+                browser.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Eight_browsers_signing_in_at_once_each_get_their_own_session()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var keys = Enumerable.Range(0, 8).Select(i => AnvilAccounts.Key(i % 2 == 0 ? 6 : 9)).ToArray();
+        var browsers = keys.Select(_ => SignInClient.For(portal)).ToArray();
+        try
+        {
+            var nonces = await Task.WhenAll(browsers.Select(b => b.NonceAsync(ct)));
+            Assert.Equal(nonces.Length, nonces.Distinct(StringComparer.Ordinal).Count());
+
+            var responses = await Task.WhenAll(browsers.Select((b, i) =>
+                b.PostAsync(SignInClient.Signed(SignInClient.Message(keys[i].GetPublicAddress(), nonces[i]), keys[i]), ct)));
+
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            for (var i = 0; i < browsers.Length; i++)
+            {
+                Assert.Equal(keys[i].GetPublicAddress(), (await browsers[i].Http.GetFromJsonAsync<SessionResponse>(AuthRoutes.Me, ct))!.Address);
+                responses[i].Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var browser in browsers)
+            {
+                browser.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_nonce_the_portal_never_handed_out_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
