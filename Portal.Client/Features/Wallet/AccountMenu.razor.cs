@@ -42,7 +42,15 @@ public sealed partial class AccountMenu : IDisposable
         _ = InvokeAsync(StateHasChanged);
     }
 
-    private void TogglePanel() => _open = !_open;
+    private void TogglePanel()
+    {
+        _open = !_open;
+        if (_open)
+        {
+            // Balances change with every block: read them again each time the panel opens.
+            _ = Wallet.RefreshBalancesAsync();
+        }
+    }
 
     private async Task ClosePanelAsync()
     {

@@ -181,13 +181,33 @@ public sealed class AccountMenuTests : BunitContext
         Assert.Equal("0", _popovers.Find("[data-testid='balance-heu']").TextContent.Trim());
         Assert.Equal("2.25", _popovers.Find("[data-testid='balance-esheu']").TextContent.Trim());
         Assert.Empty(_popovers.FindAll("[data-testid='balances-retry']"));
-        // Reads go to the chain's RPC, never to the wallet.
-        var balance = Assert.Single(_wallet.Calls("rpc"), call => Equals(call.Arguments[1], "eth_getBalance"));
-        Assert.Equal(InMemoryChainClient.Anvil.RpcUrl, balance.Arguments[0]);
-        Assert.Equal([Account, "latest"], (object?[])balance.Arguments[2]!);
-        var heu = Assert.Single(_wallet.Calls("rpc"), call => ((object?[])call.Arguments[2]!)[0] is EthCall { To: var to } && to == InMemoryChainClient.Anvil.Contracts.HeuristToken);
-        Assert.Equal(new EthCall(InMemoryChainClient.Anvil.Contracts.HeuristToken, ChainReads.BalanceOfCallData(Account)), ((object?[])heu.Arguments[2]!)[0]);
+        // Reads go to the chain's RPC, never to the wallet: once on connecting, once more as the panel opens.
+        var balances = _wallet.Calls("rpc").Where(call => Equals(call.Arguments[1], "eth_getBalance")).ToArray();
+        Assert.Equal(2, balances.Length);
+        Assert.All(balances, balance => Assert.Equal(InMemoryChainClient.Anvil.RpcUrl, balance.Arguments[0]));
+        Assert.All(balances, balance => Assert.Equal([Account, "latest"], (object?[])balance.Arguments[2]!));
+        var heu = _wallet.Calls("rpc").Where(call => ((object?[])call.Arguments[2]!)[0] is EthCall { To: var to } && to == InMemoryChainClient.Anvil.Contracts.HeuristToken).ToArray();
+        Assert.Equal(2, heu.Length);
+        Assert.Equal(new EthCall(InMemoryChainClient.Anvil.Contracts.HeuristToken, ChainReads.BalanceOfCallData(Account)), ((object?[])heu[0].Arguments[2]!)[0]);
         Assert.Empty(_wallet.Requests("eth_getBalance"));
+    }
+
+    [Fact]
+    public void Opening_the_panel_again_reads_the_balances_again()
+    {
+        _wallet.ReadAnswers("eth_getBalance", "0x0");
+        _wallet.ReadAnswers("eth_call", Uint256(0), InMemoryChainClient.Anvil.Contracts.HeuristToken);
+        _wallet.ReadAnswers("eth_call", Uint256(0), InMemoryChainClient.Anvil.Contracts.EscrowedHeurist);
+        var menu = RenderConnected();
+        OpenPanel(menu);
+        _popovers.WaitForAssertion(() => Assert.Equal("0", _popovers.Find("[data-testid='balance-eth']").TextContent.Trim()));
+
+        // A block later the account holds 1.5 ETH; closing and opening the panel shows it.
+        _wallet.ReadAnswers("eth_getBalance", "0x14d1120d7b160000");
+        menu.Find("[data-testid='account-button']").Click();
+        OpenPanel(menu);
+
+        _popovers.WaitForAssertion(() => Assert.Equal("1.5", _popovers.Find("[data-testid='balance-eth']").TextContent.Trim()));
     }
 
     [Fact]
