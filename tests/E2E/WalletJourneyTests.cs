@@ -35,6 +35,15 @@ public sealed class WalletJourneyTests(RunningPortal portal, BrowserFixture brow
         await Expect(_page.GetByTestId("signed-in-dot")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(_page.GetByTestId("account-short")).ToHaveTextAsync(Short(Alice));
         Assert.Equal(Alice, await SessionAddressAsync());
+
+        // On a phone the account panel stays on the screen, whole address and buttons included.
+        await _page.SetViewportSizeAsync(390, 844);
+        await OpenAccountMenuAsync();
+        await Expect(_page.GetByTestId("balance-eth")).ToContainTextAsync(new Regex(@"\d"), new() { Timeout = 30_000 });
+        var panel = (await _page.GetByTestId("account-address").BoundingBoxAsync())!;
+        Assert.True(panel.X >= 0 && panel.X + panel.Width <= 390, $"The address spans {panel.X}..{panel.X + panel.Width}px on a 390px screen.");
+        await Expect(_page.GetByTestId("sign-out")).ToBeInViewportAsync();
+        await Screenshots.SaveAsync(_page, "wallet-mobile");
     }
 
     [Fact]
