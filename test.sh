@@ -36,10 +36,11 @@ if ! $fast; then
     fi
   fi
 
-  # anvil runs the chain tests; viem, ethers and siwe regenerate the test vectors.
+  # anvil runs the chain tests; viem, ethers, siwe and OpenZeppelin's merkle-tree regenerate the test vectors.
   if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -d Contracts/node_modules/viem ] \
-     || [ ! -d Contracts/node_modules/ethers ] || [ ! -d Contracts/node_modules/siwe ]; then
-    echo "Installing anvil, viem, ethers and siwe (npm ci in Contracts)…"
+     || [ ! -d Contracts/node_modules/ethers ] || [ ! -d Contracts/node_modules/siwe ] \
+     || [ ! -d Contracts/node_modules/@openzeppelin/merkle-tree ]; then
+    echo "Installing anvil, viem, ethers, siwe and merkle-tree (npm ci in Contracts)…"
     (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -78,6 +78,17 @@ public sealed class MerkleTree
 
     public byte[] Root => (byte[])_nodes[0].Clone();
 
+    /// <summary>Every node, root first, in the array layout OpenZeppelin's StandardMerkleTree dumps as "tree".</summary>
+    public IEnumerable<byte[]> Nodes => _nodes.Select(node => (byte[])node.Clone());
+
+    /// <summary>Where leaf <paramref name="index"/> (as given to Build) sits in <see cref="Nodes"/>: its "treeIndex".</summary>
+    public int TreeIndexOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return _leafPositions[index];
+    }
+
     /// <summary>The sibling hashes from leaf <paramref name="index"/> up to the root.</summary>
     public List<byte[]> Proof(int index)
     {

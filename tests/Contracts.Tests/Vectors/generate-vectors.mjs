@@ -685,15 +685,35 @@ const siweGrammar = siweGrammarCases.map(({ name, text, heurist, why }) => {
 });
 for (const c of siweGrammar) assert.notEqual(c.heurist, c.siwe, `${c.name}: marked as a difference, but siwe decides the same`);
 
+// Reward trees as OpenZeppelin's StandardMerkleTree builds them for RewardsDistributor's leaves (epoch, account,
+// heu, esHeu): the root, each leaf's proof, and the dump that GET /api/rewards/epochs/{epoch} publishes.
+const { StandardMerkleTree } = require('@openzeppelin/merkle-tree');
+const rewardLeafEncoding = ['uint256', 'address', 'uint256', 'uint256'];
+const rewardAccount = (i) => getAddress(keccak256(text(`heurist-reward-account-${i}`)).slice(0, 42)).toLowerCase();
+const rewardTreeCases = [1, 2, 3, 5, 8, 13].map((count) => ({
+  name: `${count} leaves`,
+  values: Array.from({ length: count }, (_, i) => [
+    '7', rewardAccount(i), (BigInt(i + 1) * 10n ** 18n + BigInt(i)).toString(), (BigInt(count - i) * 5n * 10n ** 17n).toString(),
+  ]),
+}));
+const rewardTrees = rewardTreeCases.map(({ name, values }) => {
+  const tree = StandardMerkleTree.of(values, rewardLeafEncoding);
+  return { name, values, root: tree.root, proofs: values.map((_, i) => tree.getProof(i)), dump: tree.dump() };
+});
+
 const vectors = {
   generator: 'tests/Contracts.Tests/Vectors/generate-vectors.mjs',
-  libraries: { viem: require('viem/package.json').version, ethers: ethers.version, siwe: require('siwe/package.json').version },
+  libraries: {
+    viem: require('viem/package.json').version, ethers: ethers.version, siwe: require('siwe/package.json').version,
+    merkleTree: require('@openzeppelin/merkle-tree/package.json').version,
+  },
   keccak, keys, addresses, signatures, eip191, eip712,
   abi, abiPacked,
   contractAbi: { abi: contractAbi, calls, outputs, events, errors, deployment },
   rlp, rlpIntegers, rlpInvalid,
   transactions,
   siwe, siweGrammar,
+  rewardTrees,
 };
 
 const output = process.argv[2] ?? join(here, 'vectors.json');
