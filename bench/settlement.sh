@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One epoch's settlement without a chain: settle.miners, settle.stakers, settle.leaves, settle.seconds (Settle, the
+# RewardLeaf list, the Merkle tree and a proof for every leaf, after a warm-up), settle.budget_wei (one 1-day epoch of
+# the schedule's first month), settle.unallocated_wei, settle.sum_exact=true|false (leaf sums equal the totals,
+# allocated + unallocated = budget, 1,000 sampled proofs verify) and proof.depth (the longest proof). key=value lines.
+# The epoch is synthetic, drawn from --seed in bench/Settlement/SyntheticEpoch.cs: Pareto points, stakes across the
+# 10,000/100,000-token efficiency edges, distinct stakers (some on several miners), bribes 0-10,000 bps.
+# claim.gas and indexer.events_per_s (issue 12) need a chain and are added by later work.
+#   bench/settlement.sh [--miners N] [--stakers N] [--seed N]     (defaults 10000, 100000, 1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Quiet: the build's output is shown only when it fails.
+if ! build_log=$(dotnet build bench/Settlement/Settlement.csproj -c Release --nologo -v quiet 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
+dotnet bench/Settlement/bin/Release/net10.0/Settlement.dll "$@"
