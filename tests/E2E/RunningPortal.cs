@@ -51,6 +51,22 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Worker__HeartbeatSeconds"] = "2",
                 ["Worker__ModelsPath"] = _models.Folder,
             }, echo: false);
+        await WaitUntilWorkerOnlineAsync();
+    }
+
+    /// <summary>The journeys open pages that show the worker's models as served; they start once it is online.</summary>
+    private async Task WaitUntilWorkerOnlineAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
+        while (!(await http.GetStringAsync("/api/network/workers")).Contains($"\"{MinerId}\"", StringComparison.Ordinal))
+        {
+            if (_worker!.HasExited || DateTimeOffset.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The E2E worker did not come online: {_worker.RecentOutput}");
+            }
+            await Task.Delay(250);
+        }
     }
 
     public async ValueTask DisposeAsync()
