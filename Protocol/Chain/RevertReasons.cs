@@ -60,15 +60,6 @@ public static class RevertReasons
         return new RevertReason(null, $"The contract refused (error {selector}).");
     }
 
-    /// <summary>A wei amount of an 18-decimal token in tokens: grouped thousands, at most four decimals, rounded down.</summary>
-    public static string Tokens(BigInteger wei)
-    {
-        var whole = BigInteger.DivRem(BigInteger.Abs(wei), BigInteger.Pow(10, 18), out var fraction);
-        var decimals = (fraction / BigInteger.Pow(10, 14)).ToString("D4", CultureInfo.InvariantCulture).TrimEnd('0');
-        var text = whole.ToString("N0", CultureInfo.InvariantCulture) + (decimals.Length > 0 ? "." + decimals : "");
-        return wei.Sign < 0 ? "-" + text : text;
-    }
-
     private static string Panic(BigInteger code) => (int)(code & 0xff) switch
     {
         0x01 => "The contract failed an internal check (assert).",
@@ -210,7 +201,7 @@ public static class RevertReasons
     {
         public BigInteger Integer => new(Word, isUnsigned: true, isBigEndian: true);
 
-        public string Tokens => RevertReasons.Tokens(Integer);
+        public string Tokens => TokenAmounts.Format(Integer);
 
         public string Address => "0x" + Convert.ToHexStringLower(Word.AsSpan(12));
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Heurist.Portal.Client.Shared;
+using Heurist.Protocol.Chain;
 
 namespace Heurist.Portal.Client.Features.Wallet;
 
@@ -27,7 +27,7 @@ public sealed record TokenBalance(string Symbol, BigInteger? Amount, bool Failed
     public bool Loading => Amount is null && !Failed;
 
     /// <summary>The amount in whole tokens (18 decimals), or "—" when it is not known.</summary>
-    public string Display => Amount is { } amount ? Formatting.TokenAmount(amount) : "—";
+    public string Display => Amount is { } amount ? TokenAmounts.Format(amount) : "—";
 
     public static TokenBalance Pending(string symbol) => new(symbol, null, false);
 }

@@ -98,27 +98,6 @@ public sealed class FormattingTests
         Assert.Equal("Nov 2", Formatting.Day(new DateOnly(2026, 11, 2)));
     }
 
-    [Theory]
-    [InlineData("1500000000000000000", "1.5")]
-    [InlineData("0", "0")]
-    [InlineData("1000000000000000000", "1")]
-    [InlineData("1234567891234567891234567", "1,234,567.8912")]
-    // Cut, not rounded: 0.99999 never shows as 1.
-    [InlineData("999990000000000000", "0.9999")]
-    [InlineData("100000000000000", "0.0001")]
-    [InlineData("99999999999999", "< 0.0001")]
-    [InlineData("1", "< 0.0001")]
-    [InlineData("-2500000000000000000", "-2.5")]
-    public void Token_amounts_are_written_in_whole_tokens_of_18_decimals(string wei, string expected)
-        => Assert.Equal(expected, Formatting.TokenAmount(System.Numerics.BigInteger.Parse(wei, CultureInfo.InvariantCulture)));
-
-    [Fact]
-    public void Token_amounts_follow_the_decimals_given()
-    {
-        Assert.Equal("1.5", Formatting.TokenAmount(1_500_000, decimals: 6));
-        Assert.Equal("42", Formatting.TokenAmount(42, decimals: 0));
-    }
-
     [Fact]
     public void Addresses_are_shortened_to_their_head_and_tail()
         => Assert.Equal("0xf39F…2266", Formatting.ShortAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"));

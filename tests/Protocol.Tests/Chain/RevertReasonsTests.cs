@@ -65,15 +65,4 @@ public sealed class RevertReasonsTests
         var reason = RevertReasons.Describe(data);
         Assert.Equal(message, reason.Message);
     }
-
-    [Theory]
-    [InlineData("0", "0")]
-    [InlineData("1", "0")]
-    [InlineData("1000000000000000000", "1")]
-    [InlineData("1234567800000000000000", "1,234.5678")]
-    [InlineData("1234567899999999999999", "1,234.5678")]
-    [InlineData("500000000000000000000000000", "500,000,000")]
-    [InlineData("-2500000000000000000", "-2.5")]
-    public void Token_amounts_group_thousands_and_round_down_to_four_decimals(string wei, string tokens)
-        => Assert.Equal(tokens, RevertReasons.Tokens(BigInteger.Parse(wei, System.Globalization.CultureInfo.InvariantCulture)));
 }
