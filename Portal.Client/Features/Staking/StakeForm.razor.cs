@@ -14,7 +14,7 @@ public sealed partial class StakeForm
 {
     public const string NotRegisteredMessage = "This miner is not registered on chain yet; it cannot take stake.";
 
-    private static readonly Dictionary<string, object> AmountAttributes = new(StringComparer.Ordinal) { ["data-testid"] = "stake-amount" };
+    private static readonly Dictionary<string, object> AmountAttributes = new(StringComparer.Ordinal) { ["data-testid"] = "stake-amount", ["autocomplete"] = "off" };
 
     private readonly CancellationTokenSource _disposed = new();
     private string? _chainId;
