@@ -1,15 +1,22 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Heurist.Protocol.Chain;
 
-/// <summary>The two tokens MinerStaking takes, by the <c>uint8 kind</c> it uses.</summary>
+/// <summary>The two tokens MinerStaking takes, by the <c>uint8 kind</c> it uses. The API writes them "heu" and "esHeu".</summary>
+[JsonConverter(typeof(TokenKindJsonConverter))]
 public enum TokenKind : byte
 {
+    [JsonStringEnumMemberName("heu")]
     Heu = 0,
+
+    [JsonStringEnumMemberName("esHeu")]
     EsHeu = 1,
 }
+
+public sealed class TokenKindJsonConverter() : JsonStringEnumConverter<TokenKind>(namingPolicy: null, allowIntegerValues: false);
 
 /// <summary>
 /// ABI calldata of the calls the browser makes to our contracts, and decoders for what the reads answer. Pure code,
