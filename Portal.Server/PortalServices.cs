@@ -4,6 +4,7 @@ using Heurist.Portal.Server.Components;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
@@ -11,6 +12,7 @@ using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
 using Heurist.ServiceDefaults;
@@ -78,6 +80,9 @@ public static class PortalServices
         services.AddHostedService(provider => provider.GetRequiredService<NetworkSnapshotService>());
         services.AddScoped<NetworkStatsService>();
         services.AddScoped<INetworkStatsClient>(provider => provider.GetRequiredService<NetworkStatsService>());
+
+        services.AddSingleton<StakingEpochs>();
+        services.AddScoped<IStakingClient, StakingService>();
 
         services.AddModelCatalog();
         services.AddSignalR();

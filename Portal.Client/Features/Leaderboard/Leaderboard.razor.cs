@@ -1,4 +1,5 @@
 using System.Globalization;
+using Heurist.Portal.Client.Features.Staking;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Stats;
 using Microsoft.AspNetCore.Components;
@@ -36,6 +37,9 @@ public sealed partial class Leaderboard
 
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
 
     // Read as text and parsed here, so that a hand-edited URL falls back to defaults instead of failing the page.
     [SupplyParameterFromQuery(Name = "sort")]
@@ -149,6 +153,16 @@ public sealed partial class Leaderboard
                 StateHasChanged();
             }
             return new TableData<LeaderboardRow> { Items = [], TotalItems = 0 };
+        }
+    }
+
+    private async Task StakeAsync(string minerId)
+    {
+        if (await StakeDialog.ShowAsync(Dialogs, minerId))
+        {
+            // The stake shows once the next snapshot has it; a new table reads the page again.
+            _tableGeneration++;
+            _sortLabels.Clear();
         }
     }
 

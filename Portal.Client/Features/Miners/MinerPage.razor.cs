@@ -1,4 +1,5 @@
 using System.Globalization;
+using Heurist.Portal.Client.Features.Staking;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Portal.Client.Shared;
@@ -38,6 +39,9 @@ public sealed partial class MinerPage : IDisposable
 
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
 
     // Filled while prerendering and carried to the interactive render, so the page does not load twice.
     [PersistentState]
@@ -152,6 +156,14 @@ public sealed partial class MinerPage : IDisposable
         _latencyLabels = [.. used.Select(b => Formatting.LatencyRange(b.LowerMs, b.UpperMs))];
         _latencySeries = [new ChartSeries<double> { Name = "Jobs", Data = used.Select(b => (double)b.Jobs).ToArray() }];
         _latencyOptions.XAxisLabelRotation = used.Count > 6 ? 45 : 0;
+    }
+
+    private async Task StakeAsync()
+    {
+        if (Miner is { } miner)
+        {
+            await StakeDialog.ShowAsync(Dialogs, miner.Summary.MinerId, miner);
+        }
     }
 
     public void Dispose()

@@ -10,8 +10,11 @@ namespace Heurist.Portal.Client.Features.Wallet;
 /// </summary>
 public sealed record DiscoveredWallet(string Id, string Uuid, string Name, string Icon, string Rdns);
 
-/// <summary>An EIP-1193 or JSON-RPC error: the provider's code (null when it gave none) and its message.</summary>
-public sealed record WalletError(int? Code, string Message)
+/// <summary>
+/// An EIP-1193 or JSON-RPC error: the provider's code (null when it gave none), its message, and the revert data
+/// (0x-hex) when a call or a gas estimate reverted.
+/// </summary>
+public sealed record WalletError(int? Code, string Message, string? Data = null)
 {
     /// <summary>EIP-1193: the user rejected the request.</summary>
     public const int UserRejected = 4001;

@@ -1,3 +1,4 @@
+using Heurist.Portal.Client.Features.Transactions;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Heurist.Portal.Client.Features.Wallet;
@@ -6,14 +7,15 @@ namespace Heurist.Portal.Client.Features.Wallet;
 public static class WalletSetup
 {
     /// <summary>
-    /// What the wallet needs in every render mode: the JS module, <see cref="WalletService"/> and the cascading
-    /// authentication state. Each host also registers its <c>IAuthClient</c> and <c>IChainClient</c>, and its
+    /// What the wallet needs in every render mode: the JS module, <see cref="WalletService"/>, the transaction flow
+    /// and the cascading authentication state. Each host also registers its <c>IAuthClient</c> and <c>IChainClient</c>, and its
     /// provider through <see cref="AddWalletAuthenticationState{TProvider}"/>.
     /// </summary>
     public static IServiceCollection AddWallet(this IServiceCollection services)
     {
         services.AddScoped<WalletInterop>();
         services.AddScoped<WalletService>();
+        services.AddTransactions();
         services.AddCascadingAuthenticationState();
         return services;
     }

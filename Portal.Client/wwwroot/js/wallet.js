@@ -60,7 +60,10 @@ function toError(error, fallback) {
   const nested = error?.data?.originalError?.code;
   const code = typeof nested === "number" ? nested : typeof error?.code === "number" ? error.code : null;
   const message = typeof error?.message === "string" && error.message.length > 0 ? error.message : fallback;
-  return { code, message };
+  // Revert data: a node puts it in error.data; wallets nest it (data.data, data.originalError.data, error.data).
+  const data = [error?.data, error?.data?.data, error?.data?.originalError?.data, error?.error?.data]
+    .find((d) => typeof d === "string" && d.startsWith("0x")) ?? null;
+  return { code, message, data };
 }
 
 function remember(wallet) {

@@ -25,6 +25,9 @@ public sealed class NetworkSnapshot
 
     public required IReadOnlyDictionary<string, LeaderboardRow> RowsById { get; init; }
 
+    /// <summary>Each miner's id by its chain id (keccak256 of the id), as the indexer's tables name miners.</summary>
+    public required IReadOnlyDictionary<string, string> MinerIdsByChainId { get; init; }
+
     /// <summary>The device names of all miners, for the leaderboard's GPU filter.</summary>
     public required IReadOnlyList<string> GpuModels { get; init; }
 

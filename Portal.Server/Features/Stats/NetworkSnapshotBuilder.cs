@@ -40,9 +40,11 @@ public static class NetworkSnapshotBuilder
             .ThenBy(m => m.Miner.Id, StringComparer.Ordinal)
             .ToList();
         var rows = new List<LeaderboardRow>(ranked.Count);
+        var idsByChainId = new Dictionary<string, string>(ranked.Count, StringComparer.Ordinal);
         foreach (var (miner, summary) in ranked)
         {
             var chainId = MinerChainId.Of(miner.Id);
+            idsByChainId[chainId] = miner.Id;
             rows.Add(ToRow(rows.Count + 1, miner, summary, [.. models[miner.Id].Order(StringComparer.Ordinal)],
                 stakes.GetValueOrDefault(chainId), bribes.GetValueOrDefault(chainId), now));
         }
@@ -54,6 +56,7 @@ public static class NetworkSnapshotBuilder
             Stats = await BuildStatsAsync(db, rows, stakes, now, cancellationToken),
             Rows = rows,
             RowsById = rows.ToDictionary(r => r.MinerId, StringComparer.Ordinal),
+            MinerIdsByChainId = idsByChainId,
             GpuModels = [.. rows.Select(r => r.DeviceName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             Models = [.. rows.SelectMany(r => r.Models).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };

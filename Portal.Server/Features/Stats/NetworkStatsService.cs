@@ -78,12 +78,13 @@ public sealed class NetworkStatsService(
     private static LeaderboardPage Page(NetworkSnapshot snapshot, LeaderboardQuery query)
     {
         var rows = snapshot.Sorted(query.Sort, query.Descending);
-        if (query.Gpu is not null || query.Model is not null || query.Active is not null)
+        if (query.Gpu is not null || query.Model is not null || query.Active is not null || !string.IsNullOrEmpty(query.Search))
         {
             rows = [.. rows.Where(r =>
                 (query.Gpu is null || r.DeviceName == query.Gpu)
                 && (query.Model is null || r.Models.Contains(query.Model))
-                && (query.Active is null || r.Active == query.Active))];
+                && (query.Active is null || r.Active == query.Active)
+                && (string.IsNullOrEmpty(query.Search) || r.MinerId.Contains(query.Search, StringComparison.OrdinalIgnoreCase)))];
         }
         var skip = (long)(query.Page - 1) * query.PageSize;
         var page = skip >= rows.Length ? [] : rows.Skip((int)skip).Take(query.PageSize).ToList();

@@ -25,7 +25,7 @@ public static class StatsApi
             .WithName("GetLeaderboard")
             .WithSummary("One page of the miner leaderboard, sorted and filtered on the server.")
             .WithDescription("sort: points (default), points24h, points7d, jobs, latency, uptime24h, uptime7d, stake, efficiency, bribe, vram, miner or gpu. "
-                + "desc: true (default) or false. gpu: an exact device name; model: a model id the miner serves; active: true or false. "
+                + "desc: true (default) or false. gpu: an exact device name; model: a model id the miner serves; active: true or false; q: text the miner id contains (any case). "
                 + $"page counts from 1; pageSize is 1 to {LeaderboardQuery.MaxPageSize} (default {LeaderboardQuery.DefaultPageSize}).")
             .Produces<LeaderboardPage>()
             .Produces(StatusCodes.Status304NotModified)
@@ -54,6 +54,7 @@ public static class StatsApi
         bool? active,
         int? page,
         int? pageSize,
+        string? q,
         CancellationToken cancellationToken)
     {
         if (!LeaderboardQueryRules.TryParseSort(sort, out var sortKey))
@@ -67,7 +68,8 @@ public static class StatsApi
             string.IsNullOrEmpty(model) ? null : model,
             active,
             page ?? 1,
-            pageSize ?? LeaderboardQuery.DefaultPageSize);
+            pageSize ?? LeaderboardQuery.DefaultPageSize,
+            string.IsNullOrWhiteSpace(q) ? null : q.Trim());
         if (LeaderboardQueryRules.Validate(query) is { IsValid: false } errors)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: LeaderboardQueryRules.InvalidTitle);

@@ -28,6 +28,9 @@ public sealed class ChainOptions
     /// <summary>The JSON-RPC URL browsers read the chain through; the same as <see cref="RpcUrl"/> unless set.</summary>
     public Uri? PublicRpcUrl { get; set; }
 
+    /// <summary>A block explorer's base URL (transactions at {ExplorerUrl}/tx/{hash}); none on anvil.</summary>
+    public Uri? ExplorerUrl { get; set; }
+
     /// <summary>The chain's name as wallets show it; "Anvil" for chain 31337 unless set.</summary>
     [StringLength(64, ErrorMessage = "Chain:Name must be at most 64 characters.")]
     public string? Name { get; set; }

@@ -21,6 +21,10 @@ public static class LeaderboardQueryRules
         {
             errors.Add("pageSize", $"pageSize must be between 1 and {LeaderboardQuery.MaxPageSize}.");
         }
+        if (query.Search is { Length: > LeaderboardQuery.MaxSearchLength })
+        {
+            errors.Add("q", $"q must be at most {LeaderboardQuery.MaxSearchLength} characters.");
+        }
         return errors;
     }
 
@@ -71,6 +75,10 @@ public static class LeaderboardQueryRules
         if (query.Active is { } active)
         {
             parts.Add($"active={(active ? "true" : "false")}");
+        }
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            parts.Add($"q={Uri.EscapeDataString(query.Search)}");
         }
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"pageSize={query.PageSize}"));

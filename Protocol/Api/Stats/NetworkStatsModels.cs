@@ -54,8 +54,8 @@ public enum LeaderboardSort
 }
 
 /// <summary>
-/// A leaderboard request. Gpu and Model filter by exact device name and model id; Active filters by the active flag.
-/// Page counts from 1.
+/// A leaderboard request. Gpu and Model filter by exact device name and model id; Active filters by the active flag;
+/// Search keeps the miners whose id contains the text, in any case. Page counts from 1.
 /// </summary>
 public sealed record LeaderboardQuery(
     LeaderboardSort Sort = LeaderboardSort.Points,
@@ -64,11 +64,14 @@ public sealed record LeaderboardQuery(
     string? Model = null,
     bool? Active = null,
     int Page = 1,
-    int PageSize = LeaderboardQuery.DefaultPageSize)
+    int PageSize = LeaderboardQuery.DefaultPageSize,
+    string? Search = null)
 {
     public const int DefaultPageSize = 25;
 
     public const int MaxPageSize = 100;
+
+    public const int MaxSearchLength = 100;
 }
 
 /// <summary>

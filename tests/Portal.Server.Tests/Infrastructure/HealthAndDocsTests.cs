@@ -42,8 +42,10 @@ public sealed class HealthAndDocsTests(PortalApp portal) : IClassFixture<PortalA
         Assert.True(paths.GetProperty("/api/miners/{id}").TryGetProperty("get", out _));
         var leaderboard = paths.GetProperty("/api/leaderboard").GetProperty("get");
         var parameters = leaderboard.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["sort", "desc", "gpu", "model", "active", "page", "pageSize"], parameters);
+        Assert.Equal(["sort", "desc", "gpu", "model", "active", "page", "pageSize", "q"], parameters);
         Assert.True(leaderboard.GetProperty("responses").TryGetProperty("304", out _));
+        Assert.True(paths.GetProperty("/api/staking/accounts/{address}").GetProperty("get").GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(paths.GetProperty("/api/chain/indexed").TryGetProperty("get", out _));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class LeaderboardTests : BunitContext
 
         Assert.Contains("mud-sm-table", page.Find("[data-testid='leaderboard']").ClassList);
         var cells = page.FindAll("tr.leaderboard-row td");
-        Assert.Equal(4 * 16, cells.Count);
+        Assert.Equal(4 * 17, cells.Count);
         Assert.All(cells, cell => Assert.False(string.IsNullOrEmpty(cell.GetAttribute("data-label"))));
         // Headers are hidden in the card layout, so the table offers its sort as a list, and the page a direction button.
         Assert.NotNull(page.Find("[aria-label='Sort by']"));

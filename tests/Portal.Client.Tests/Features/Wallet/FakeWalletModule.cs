@@ -77,6 +77,40 @@ internal sealed class FakeWalletModule(BunitJSModuleInterop module)
     public void ReadFails(string method, string? to = null)
         => Reads(method, to).SetResult(new WalletResponse(false, null, new WalletError(null, "Failed to fetch")));
 
+    /// <summary>The chain's RPC answering eth_call to <paramref name="to"/> whose calldata starts with <paramref name="selector"/>.</summary>
+    public void CallAnswers(string to, string selector, string hex)
+        => module.Setup<WalletResponse>("rpc", call => IsCall(call, to, selector))
+            .SetResult(new WalletResponse(true, JsonSerializer.SerializeToElement(hex), null));
+
+    /// <summary>The chain's RPC answering <paramref name="method"/> with any JSON value (a receipt, a block, a gas estimate).</summary>
+    public JSRuntimeInvocationHandler<WalletResponse> RpcAnswers(string method, object? result)
+    {
+        var handler = module.Setup<WalletResponse>("rpc", call => Equals(call.Arguments[1], method));
+        handler.SetResult(new WalletResponse(true, JsonSerializer.SerializeToElement(result), null));
+        return handler;
+    }
+
+    /// <summary>The chain's RPC holding its answer to <paramref name="method"/> until the test sets it.</summary>
+    public JSRuntimeInvocationHandler<WalletResponse> RpcWaits(string method) => module.Setup<WalletResponse>("rpc", call => Equals(call.Arguments[1], method));
+
+    /// <summary>The chain's RPC refusing <paramref name="method"/> as a node refuses a revert: code 3 and the revert data.</summary>
+    public void RpcReverts(string method, string revertData)
+        => module.Setup<WalletResponse>("rpc", call => Equals(call.Arguments[1], method))
+            .SetResult(new WalletResponse(false, null, new WalletError(3, "execution reverted", revertData)));
+
+    /// <summary>The eth_call reads of the chain's RPC, in order, with their calldata.</summary>
+    public IReadOnlyList<string> CallData => [.. module.Invocations["rpc"]
+        .Where(call => Equals(call.Arguments[1], "eth_call") && ((object?[])call.Arguments[2]!)[0] is EthCall)
+        .Select(call => ((EthCall)((object?[])call.Arguments[2]!)[0]!).Data)];
+
+    /// <summary>What eth_sendTransaction was asked to send, in order.</summary>
+    public IReadOnlyList<Heurist.Portal.Client.Features.Transactions.TransactionCall> Sent => [.. Requests("eth_sendTransaction")
+        .Select(call => (Heurist.Portal.Client.Features.Transactions.TransactionCall)((object?[])call.Arguments[1]!)[0]!)];
+
+    private static bool IsCall(JSRuntimeInvocation call, string to, string selector)
+        => Equals(call.Arguments[1], "eth_call") && ((object?[])call.Arguments[2]!)[0] is EthCall ethCall
+            && string.Equals(ethCall.To, to, StringComparison.OrdinalIgnoreCase) && ethCall.Data.StartsWith(selector, StringComparison.Ordinal);
+
     public void GivesNonce(string nonce)
         => module.Setup<AuthHttpResult>("fetchNonce", _ => true).SetResult(new AuthHttpResult(true, 200, nonce, null, null, null, null));
 

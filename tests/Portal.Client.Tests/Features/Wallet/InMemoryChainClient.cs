@@ -27,6 +27,17 @@ internal sealed class InMemoryChainClient : IChainClient
 
     public int Reads { get; private set; }
 
+    /// <summary>What GET /api/chain/indexed answers; a test moves it to let a transaction reach "indexed".</summary>
+    public long? NextIndexedBlock { get; set; }
+
+    public int IndexedReads { get; private set; }
+
+    public Task<ChainIndexStatus> GetIndexedAsync(CancellationToken cancellationToken = default)
+    {
+        IndexedReads++;
+        return Task.FromResult(new ChainIndexStatus(NextIndexedBlock));
+    }
+
     public Task<ChainInfo> GetChainAsync(CancellationToken cancellationToken = default)
     {
         Reads++;

@@ -76,6 +76,15 @@ public sealed class LeaderboardApiTests(LeaderboardNetwork network) : IClassFixt
     }
 
     [Fact]
+    public async Task Search_keeps_the_miners_whose_id_contains_the_text_in_any_case()
+    {
+        var page = await GetAsync("/api/leaderboard?sort=miner&desc=false&q=BOARD-0&pageSize=100");
+
+        Assert.Equal(9, page.TotalCount);
+        Assert.Equal([.. Enumerable.Range(1, 9).Select(i => $"board-0{i}")], page.Rows.Select(r => r.MinerId));
+    }
+
+    [Fact]
     public async Task Ascending_order_and_later_pages_come_from_the_server()
     {
         var last = await GetAsync("/api/leaderboard?sort=points&desc=false&page=3&pageSize=10");
