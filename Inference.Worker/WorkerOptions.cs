@@ -66,6 +66,10 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             {
                 errors.Add($"Worker:Queues: {queueError}.");
             }
+            else if (queue == JobQueues.Settlement)
+            {
+                errors.Add($"Worker:Queues: '{JobQueues.Settlement}' is the portal's own queue (epoch settlement); a worker cannot serve it.");
+            }
         }
         if (options.HeartbeatSeconds is < 1 or > 60)
         {

@@ -13,6 +13,9 @@ internal static class LocalChain
     /// <summary>The local worker's reward address when Worker:RewardAddress is not set: anvil's second dev account.</summary>
     public static string DefaultRewardAddress => AnvilAccounts.Miner.GetPublicAddress();
 
+    /// <summary>The private key the local deployment accepts epoch roots from (dev account 2), for the portal's Rewards:SettlementKey.</summary>
+    public static string SettlementKeyHex => AnvilAccounts.SettlementKey.GetPrivateKey();
+
     /// <summary>The chain's RPC URL and the path of the deployment manifest of our contracts on it. A node it starts is added to <paramref name="started"/>.</summary>
     public static async Task<(Uri RpcUrl, string ManifestPath)> StartAsync(LocalSettings settings, StartedParts started, CancellationToken cancellationToken)
     {

@@ -13,18 +13,25 @@ internal static class LocalHosts
         LocalSettings settings, string connectionString, Uri rpcUrl, string manifestPath, Uri portalUrl, StartedParts started, CancellationToken cancellationToken)
     {
         Console.WriteLine($"Portal: starting on {portalUrl}…");
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = connectionString,
+            ["Chain__RpcUrl"] = rpcUrl.ToString(),
+            ["Chain__ManifestPath"] = manifestPath,
+            // Development opens the job dashboard to the local user.
+            ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+        };
+        if (settings.ChainRpcUrl is null)
+        {
+            // The runner deployed the contracts with dev account 2 as the settlement key; another chain brings its own
+            // key through Rewards__SettlementKey in the environment, which the portal inherits.
+            environment["Rewards__SettlementKey"] = LocalChain.SettlementKeyHex;
+        }
         var portal = ChildProcess.StartDotnet(
             "portal",
             RepositoryPaths.BuiltAssembly("Portal.Server", settings.Configuration),
             ["--urls", portalUrl.ToString().TrimEnd('/')],
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Portal"] = connectionString,
-                ["Chain__RpcUrl"] = rpcUrl.ToString(),
-                ["Chain__ManifestPath"] = manifestPath,
-                // Development opens the job dashboard to the local user.
-                ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
-            });
+            environment);
         started.Add("portal", portal);
         await WaitForStartAsync(
             portal,

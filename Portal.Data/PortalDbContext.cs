@@ -4,6 +4,7 @@ using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Probes;
+using Heurist.Portal.Data.Rewards;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,6 +47,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RewardEpoch> RewardEpochs => Set<RewardEpoch>();
 
     public DbSet<RewardClaim> RewardClaims => Set<RewardClaim>();
+
+    public DbSet<EpochSettlementRecord> EpochSettlements => Set<EpochSettlementRecord>();
+
+    public DbSet<RewardLeafRecord> RewardLeaves => Set<RewardLeafRecord>();
 
     public DbSet<NetworkHourly> NetworkHourly => Set<NetworkHourly>();
 

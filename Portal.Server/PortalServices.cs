@@ -4,6 +4,7 @@ using Heurist.Portal.Server.Components;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
@@ -65,6 +66,7 @@ public static class PortalServices
 
         services.AddChain();
         services.AddPortalJobs();
+        services.AddRewards();
         services.AddPortalSessions(builder.Environment.IsDevelopment());
         services.AddSiweVerifier();
         services.AddSingleton<IChainClient, ManifestChainClient>();

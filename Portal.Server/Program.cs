@@ -2,6 +2,7 @@ using Heurist.Portal.Server;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
@@ -25,6 +26,7 @@ app.MapStatsApi();
 app.MapAuthApi();
 app.MapChainApi();
 app.MapStakingApi();
+app.MapRewardsApi();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -5,8 +5,11 @@
 # allocated + unallocated = budget, 1,000 sampled proofs verify) and proof.depth (the longest proof). key=value lines.
 # The epoch is synthetic, drawn from --seed in bench/Settlement/SyntheticEpoch.cs: Pareto points, stakes across the
 # 10,000/100,000-token efficiency edges, distinct stakers (some on several miners), bribes 0-10,000 bps.
-# claim.gas and indexer.events_per_s (issue 12) need a chain and are added by later work.
-#   bench/settlement.sh [--miners N] [--stakers N] [--seed N]     (defaults 10000, 100000, 1)
+# Then on an anvil of its own: claim.gas (gasUsed of RewardsDistributor.claim for the benchmark tree's deepest leaf,
+# with claim.leaves and claim.proof_depth), and indexer.events_per_s (ChainIndexer catching up a burst of --events
+# Staked transactions, mined in one block, into a fresh PostgreSQL cluster; with indexer.events, .staked_events and
+# .seconds).
+#   bench/settlement.sh [--miners N] [--stakers N] [--seed N] [--events N]     (defaults 10000, 100000, 1, 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

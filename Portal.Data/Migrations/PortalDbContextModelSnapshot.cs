@@ -892,6 +892,113 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("dispatch_probes", (string)null);
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochSettlementRecord", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<decimal>("Budget")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("budget");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<decimal>("EsHeuTotal")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("es_heu_total");
+
+                    b.Property<decimal>("HeuTotal")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("heu_total");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LeafCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("leaf_count");
+
+                    b.Property<string>("PostTransactionHash")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("post_transaction_hash");
+
+                    b.Property<DateTimeOffset?>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("Root")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("root");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Tree")
+                        .HasColumnType("text")
+                        .HasColumnName("tree");
+
+                    b.Property<decimal>("Unallocated")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("unallocated");
+
+                    b.HasKey("Epoch")
+                        .HasName("pk_epoch_settlements");
+
+                    b.ToTable("epoch_settlements", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Rewards.RewardLeafRecord", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<string>("Account")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("account");
+
+                    b.Property<decimal>("EsHeu")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("es_heu");
+
+                    b.Property<decimal>("Heu")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("heu");
+
+                    b.Property<string>("Proof")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("proof");
+
+                    b.Property<int>("TreeIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("tree_index");
+
+                    b.HasKey("Epoch", "Account")
+                        .HasName("pk_reward_leaves");
+
+                    b.HasIndex("Account")
+                        .HasDatabaseName("ix_reward_leaves_account");
+
+                    b.ToTable("reward_leaves", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -913,6 +1020,16 @@ namespace Heurist.Portal.Data.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Rewards.RewardLeafRecord", b =>
+                {
+                    b.HasOne("Heurist.Portal.Data.Rewards.EpochSettlementRecord", null)
+                        .WithMany()
+                        .HasForeignKey("Epoch")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reward_leaves_epoch_settlements_epoch");
                 });
 #pragma warning restore 612, 618
         }

@@ -8,6 +8,9 @@ public static partial class JobQueues
     /// <summary>The queue every worker serves: network probes and other model-independent work.</summary>
     public const string Default = "default";
 
+    /// <summary>The portal's own queue: epoch settlement, run by a server inside the portal. Workers never serve it.</summary>
+    public const string Settlement = "settlement";
+
     /// <summary>
     /// Returns null when <paramref name="queue"/> is a valid queue name, otherwise a sentence saying what is wrong.
     /// The job engine accepts only lowercase letters, digits, '_' and '-'.

@@ -1,9 +1,9 @@
 using Heurist.Bench.Settlement;
 
-// bench/settlement.sh → "[--miners N] [--stakers N] [--seed N]".
+// bench/settlement.sh → "[--miners N] [--stakers N] [--seed N] [--events N]".
 try
 {
-    return SettlementBenchmark.Run(args);
+    return await SettlementBenchmark.RunAsync(args);
 }
 catch (ArgumentException ex)
 {

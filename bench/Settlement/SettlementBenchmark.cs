@@ -21,12 +21,13 @@ internal static class SettlementBenchmark
     // epoch, one epoch's budget is MINING_EMISSION / (120 × 30), what emissionAllowed grows by in a day (floored).
     private static readonly BigInteger BudgetWei = 500_000_000 * StakeEfficiencyWei.WeiPerToken / (120 * 30);
 
-    public static int Run(IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var values = Arguments.Read(args, ["--miners", "--stakers", "--seed"]);
+        var values = Arguments.Read(args, ["--miners", "--stakers", "--seed", "--events"]);
         var minerCount = Arguments.Positive(values, "--miners", 10_000);
         var stakerCount = Arguments.Positive(values, "--stakers", 100_000);
         var seed = Arguments.Positive(values, "--seed", 1);
+        var events = Arguments.Positive(values, "--events", 10_000);
 
         // Warm-up on a small epoch, so the timed run measures the settlement and not the JIT.
         SettleAndProve(new EpochSettlementInput(Epoch, BudgetWei, WaifuPoolBps, SyntheticEpoch.Miners(50, 500, seed + 1)));
@@ -45,8 +46,9 @@ internal static class SettlementBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settle.unallocated_wei={settled.Result.Unallocated}"));
         Console.WriteLine($"settle.sum_exact={(IsExact(settled, seed) ? "true" : "false")}");
         Print("proof.depth", settled.Depth);
-        // Later parts of issue 12 add claim.gas (a claim on anvil with a proof of this depth) and indexer.events_per_s;
-        // both need a chain, so they are not printed here.
+
+        // The chain side: a claim with a proof of this tree's depth, and the indexer reading a burst of stakes.
+        await ChainBenchmark.RunAsync(settled.Leaves, settled.Tree, settled.Result.HeuTotal, settled.Result.EsHeuTotal, events);
         return 0;
     }
 

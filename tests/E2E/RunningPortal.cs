@@ -40,6 +40,8 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 // The stats pages show a job within a second of it finishing.
                 ["Portal__StatsRefreshSeconds"] = "1",
+                // The deployment's settlement key, so journeys can settle an epoch (POST /api/rewards/settle) and claim.
+                ["Rewards__SettlementKey"] = AnvilAccounts.SettlementKey.GetPrivateKey(),
             }, echo: false);
         await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],

@@ -12,6 +12,7 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
     [InlineData("Worker:RewardAddress", "0x1234", "Worker:RewardAddress must be an Ethereum address")]
     [InlineData("Worker:MinerId", "Not Valid", "Worker:MinerId may contain only lowercase letters")]
     [InlineData("Worker:Queues:0", "Bad Queue", "Worker:Queues: 'Bad Queue' may contain only")]
+    [InlineData("Worker:Queues:0", "settlement", "Worker:Queues: 'settlement' is the portal's own queue")]
     [InlineData("Worker:HeartbeatSeconds", "0", "Worker:HeartbeatSeconds must be between 1 and 60.")]
     [InlineData("Worker:Concurrency", "100", "Worker:Concurrency must be between 1 and 64.")]
     public async Task A_bad_setting_stops_the_worker_with_a_message_naming_the_key(string key, string value, string message)

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Heurist.Portal.Data.Rewards;
+
+internal sealed class EpochSettlementRecordConfiguration : IEntityTypeConfiguration<EpochSettlementRecord>
+{
+    public void Configure(EntityTypeBuilder<EpochSettlementRecord> e)
+    {
+        e.HasKey(x => x.Epoch);
+        e.Property(x => x.Epoch).ValueGeneratedNever();
+        e.Property(x => x.Status).HasConversion<string>().HasMaxLength(ColumnTypes.EnumLength);
+        e.Property(x => x.Budget).HasColumnType(ColumnTypes.Wei);
+        e.Property(x => x.Unallocated).HasColumnType(ColumnTypes.Wei);
+        e.Property(x => x.HeuTotal).HasColumnType(ColumnTypes.Wei);
+        e.Property(x => x.EsHeuTotal).HasColumnType(ColumnTypes.Wei);
+        e.Property(x => x.Root).HasColumnType(ColumnTypes.Hash);
+        e.Property(x => x.Tree).HasColumnType("text");
+        e.Property(x => x.PostTransactionHash).HasColumnType(ColumnTypes.Hash);
+        e.Property(x => x.LastError).HasMaxLength(1000);
+    }
+}
+
+internal sealed class RewardLeafRecordConfiguration : IEntityTypeConfiguration<RewardLeafRecord>
+{
+    public void Configure(EntityTypeBuilder<RewardLeafRecord> l)
+    {
+        l.HasKey(x => new { x.Epoch, x.Account });
+        l.Property(x => x.Account).HasColumnType(ColumnTypes.Address);
+        l.Property(x => x.Heu).HasColumnType(ColumnTypes.Wei);
+        l.Property(x => x.EsHeu).HasColumnType(ColumnTypes.Wei);
+        l.Property(x => x.Proof).HasColumnType(ColumnTypes.Json);
+        l.HasIndex(x => x.Account);
+        l.HasOne<EpochSettlementRecord>().WithMany().HasForeignKey(x => x.Epoch).OnDelete(DeleteBehavior.Cascade);
+    }
+}
