@@ -16,11 +16,18 @@ public sealed class RunningPortal : IAsyncLifetime
     private readonly TinyModelsFixture _models = new();
     private ChildProcess? _portal;
     private ChildProcess? _worker;
+    private ChainSteps? _chainSteps;
 
     public Uri Url { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
 
     /// <summary>The anvil node the portal and the test wallet use.</summary>
     public Uri RpcUrl => _chain.RpcUrl;
+
+    /// <summary>The chain the journeys prepare and check through, as the portal's contracts are deployed on it.</summary>
+    public ChainSteps Chain => _chainSteps ??= new ChainSteps(_chain.Rpc, _chain.Manifest);
+
+    /// <summary>A signed-in operator (Portal:Admins): the journeys run epoch settlement as this account.</summary>
+    public static string Operator => AnvilAccounts.Address(8);
 
     /// <summary>The portal's database, for tests that add miners the way other workers would.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -41,6 +48,9 @@ public sealed class RunningPortal : IAsyncLifetime
                 // The stats pages show a job within a second of it finishing.
                 ["Portal__StatsRefreshSeconds"] = "1",
                 // The deployment's settlement key, so journeys can settle an epoch (POST /api/rewards/settle) and claim.
+                // Settlement runs when a journey asks for it (POST /api/rewards/settle), not on a timer.
+                ["Rewards__CheckEveryMinutes"] = "0",
+                ["Portal__Admins__0"] = Operator,
                 ["Rewards__SettlementKey"] = AnvilAccounts.SettlementKey.GetPrivateKey(),
             }, echo: false);
         await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));

@@ -140,6 +140,9 @@ public sealed partial class StakingPage : IDisposable
 
     private void CloseAction() => _action = null;
 
+    // The last unstake or move that went through, shown after its form closed.
+    private TransactionStatus? _lastDone;
+
     private void Max()
     {
         if (_action is { } action)
@@ -216,7 +219,9 @@ public sealed partial class StakingPage : IDisposable
             }, _disposed.Token);
             if (status.Stage == TransactionStage.Indexed)
             {
+                // The form closes; its outcome stays on the page until the next action opens.
                 _action = null;
+                _lastDone = status;
                 await LoadAsync();
             }
         }
