@@ -1,4 +1,5 @@
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Rewards;
 using Heurist.Portal.Client.Features.Staking;
 using Heurist.Portal.Client.Features.Stats;
 using Heurist.Portal.Client.Features.Studio;
@@ -7,6 +8,7 @@ using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
@@ -34,6 +36,7 @@ public static class PortalClientServices
         services.AddScoped<IStudioClient, HttpStudioClient>();
         services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
         services.AddScoped<IStakingClient, HttpStakingClient>();
+        services.AddScoped<IRewardsClient, HttpRewardsClient>();
         services.AddScoped<CreatorIdentity>();
         services.AddScoped<IAuthClient, HttpAuthClient>();
         services.AddScoped<IChainClient, HttpChainClient>();

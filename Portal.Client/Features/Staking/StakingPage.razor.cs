@@ -4,6 +4,7 @@ using Heurist.Portal.Client.Features.Transactions;
 using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Chain;
@@ -46,6 +47,9 @@ public sealed partial class StakingPage : IDisposable
 
     [Inject]
     private IStakingClient Staking { get; set; } = default!;
+
+    [Inject]
+    private IRewardsClient Rewards { get; set; } = default!;
 
     [Inject]
     private INetworkStatsClient Stats { get; set; } = default!;
@@ -102,13 +106,15 @@ public sealed partial class StakingPage : IDisposable
         try
         {
             var chainTime = Reader.LatestBlockTimeAsync(_disposed.Token);
+            var rewards = RewardsAsync(account);
             var loaded = await Staking.GetAccountAsync(account, _disposed.Token);
             _chainTime = await chainTime;
             _chainTimeReadAt = Clock.GetUtcNow();
+            var rewarded = await rewards;
             if (string.Equals(_loadedFor, account, StringComparison.OrdinalIgnoreCase))
             {
                 _account = loaded;
-                PrepareChart(loaded.History);
+                PrepareChart(loaded.History, rewarded);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or ApiException)
@@ -117,6 +123,19 @@ public sealed partial class StakingPage : IDisposable
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {
+        }
+    }
+
+    // The rewards only add a series to the chart, so failing to read them leaves the chart without it rather than the page.
+    private async Task<RewardAccount?> RewardsAsync(string account)
+    {
+        try
+        {
+            return await Rewards.GetAccountAsync(account, _disposed.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ApiException)
+        {
+            return null;
         }
     }
 
@@ -300,7 +319,7 @@ public sealed partial class StakingPage : IDisposable
         }
     }
 
-    private void PrepareChart(StakeHistory history)
+    private void PrepareChart(StakeHistory history, RewardAccount? rewards)
     {
         var epochs = history.Epochs;
         // A label every few epochs, so a long history stays readable at 390 px.
@@ -311,17 +330,25 @@ public sealed partial class StakingPage : IDisposable
             new ChartSeries<double> { Name = "HEU", Data = epochs.Select(e => Tokens(e.Heu)).ToArray() },
             new ChartSeries<double> { Name = "esHEU", Data = epochs.Select(e => Tokens(e.EsHeu)).ToArray() },
         ];
-        AddRewardSeries(_chartSeries, history);
+        AddRewardSeries(_chartSeries, history, rewards);
     }
 
     /// <summary>
-    /// Where the rewards series joins the chart once settlement lands (issue 12, second part): one more
-    /// ChartSeries per epoch of <paramref name="history"/>. None yet.
+    /// The account's rewards (HEU and esHEU together, in tokens) on the stake's epochs axis: 0 for an epoch without a
+    /// leaf. No series when the rewards could not be read or there are none.
     /// </summary>
-    private static void AddRewardSeries(List<ChartSeries<double>> series, StakeHistory history)
+    private static void AddRewardSeries(List<ChartSeries<double>> series, StakeHistory history, RewardAccount? rewards)
     {
-        _ = series;
-        _ = history;
+        if (rewards is not { Epochs.Count: > 0 })
+        {
+            return;
+        }
+        var byEpoch = rewards.Epochs.ToDictionary(r => r.Epoch, r => Wei.Parse(r.Heu) + Wei.Parse(r.EsHeu));
+        series.Add(new ChartSeries<double>
+        {
+            Name = "Rewards (HEU + esHEU)",
+            Data = history.Epochs.Select(e => byEpoch.TryGetValue(e.Epoch, out var wei) ? Tokens(wei) : 0).ToArray(),
+        });
     }
 
     private static double Tokens(BigInteger wei) => (double)wei / 1e18;

@@ -1,8 +1,10 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Staking;
 using Heurist.Portal.Client.Tests.Features.Transactions;
+using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Chain;
+using MudBlazor;
 
 namespace Heurist.Portal.Client.Tests.Features.Staking;
 
@@ -58,6 +60,40 @@ public sealed class StakingPageTests : ChainTestContext
         Assert.Equal("500", page.Find("[data-testid='total-esheu']").TextContent.Trim());
         Assert.Equal("1,000", page.Find("[data-testid='total-cooldown']").TextContent.Trim());
         Assert.NotNull(page.Find("[data-testid='stake-chart']"));
+    }
+
+    [Fact]
+    public async Task The_chart_shows_the_rewards_of_each_epoch_on_the_stakes_epochs()
+    {
+        await ConnectAsync();
+        ChainTimeIs(TestServices.Now);
+        Staking.Accounts[Account] = Loaded(TestServices.Now.AddDays(10));
+        var heu = 3 * OneToken;
+        var esHeu = OneToken * 3 / 2;
+        Rewards.Answers(Account, new RewardAccount(Account.ToLowerInvariant(),
+            [new AccountEpochReward(1, RewardEpochStatus.Posted, Wei.ToText(heu), Wei.ToText(esHeu), "3", "1.5", [], false, null)],
+            Wei.ToText(heu), Wei.ToText(esHeu), "3", "1.5"));
+
+        var page = Render<StakingPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid='stake-chart']")));
+        var series = page.FindComponent<MudChart<double>>().Instance.ChartSeries;
+        Assert.Equal(["HEU", "esHEU", "Rewards (HEU + esHEU)"], series.Select(s => s.Name));
+        Assert.Equal([0, 4.5], series[2].Data.Values);
+    }
+
+    [Fact]
+    public async Task Without_rewards_the_chart_has_no_rewards_series()
+    {
+        await ConnectAsync();
+        ChainTimeIs(TestServices.Now);
+        Staking.Accounts[Account] = Loaded(TestServices.Now.AddDays(10));
+        Rewards.Failure = new HttpRequestException("Connection refused.");
+
+        var page = Render<StakingPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid='stake-chart']")));
+        Assert.Equal(["HEU", "esHEU"], page.FindComponent<MudChart<double>>().Instance.ChartSeries.Select(s => s.Name));
     }
 
     [Fact]

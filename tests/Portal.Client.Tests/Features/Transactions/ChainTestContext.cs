@@ -1,10 +1,12 @@
 using System.Numerics;
 using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
+using Heurist.Portal.Client.Tests.Features.Rewards;
 using Heurist.Portal.Client.Tests.Features.Staking;
 using Heurist.Portal.Client.Tests.Features.Stats;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Chain;
@@ -15,7 +17,7 @@ namespace Heurist.Portal.Client.Tests.Features.Transactions;
 
 /// <summary>
 /// A component test with the chain in reach: the wallet module faked at the browser boundary (wallet requests and the
-/// chain's RPC), and the portal's chain, stats and staking clients in memory.
+/// chain's RPC), and the portal's chain, stats, staking and rewards clients in memory.
 /// </summary>
 public abstract class ChainTestContext : BunitContext
 {
@@ -32,7 +34,8 @@ public abstract class ChainTestContext : BunitContext
         (Clock, _) = this.AddTestServices(configure: services => services
             .AddSingleton<IChainClient>(Chain)
             .AddSingleton<INetworkStatsClient>(Stats)
-            .AddSingleton<IStakingClient>(Staking));
+            .AddSingleton<IStakingClient>(Staking)
+            .AddSingleton<IRewardsClient>(Rewards));
         Wallet = FakeWalletModule.Setup(JSInterop);
     }
 
@@ -45,6 +48,8 @@ public abstract class ChainTestContext : BunitContext
     internal InMemoryNetworkStatsClient Stats { get; } = new();
 
     internal InMemoryStakingClient Staking { get; } = new();
+
+    internal InMemoryRewardsClient Rewards { get; } = new();
 
     internal WalletService WalletService => Services.GetRequiredService<WalletService>();
 

@@ -66,6 +66,12 @@ internal sealed class FakeWalletModule(BunitJSModuleInterop module)
         => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], method))
             .SetResult(new WalletResponse(false, null, new WalletError(code, message)));
 
+    /// <summary>The wallet refusing to send a transaction with this calldata; others go on as set up before.</summary>
+    public void RefusesToSend(string data, int code, string message)
+        => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], "eth_sendTransaction")
+                && ((object?[])call.Arguments[1]!)[0] is Heurist.Portal.Client.Features.Transactions.TransactionCall sent && sent.Data == data)
+            .SetResult(new WalletResponse(false, null, new WalletError(code, message)));
+
     /// <summary>The chain's RPC answering a read; <paramref name="to"/> picks an eth_call by its contract.</summary>
     public JSRuntimeInvocationHandler<WalletResponse> Reads(string method, string? to = null)
         => module.Setup<WalletResponse>("rpc", call => Equals(call.Arguments[1], method)
