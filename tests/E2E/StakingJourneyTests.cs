@@ -111,7 +111,10 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await action.GetByLabel("Move to miner").FillAsync("second");
         var option = _page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = SecondMiner });
         await Expect(option).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // The search is debounced (250 ms): a click while a search is still due is undone by its answer.
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         await option.ClickAsync();
+        await Expect(_page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await action.GetByLabel("Amount").FillAsync("1000");
         await action.GetByTestId("action-submit").ClickAsync();
         // Once indexed, the form closes and its outcome stays on the page.
@@ -145,6 +148,8 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await Expect(panel.GetByTestId("bribe-effective")).ToContainTextAsync($"epoch {epoch + 1}");
         await setBribe.ClickAsync();
         await Expect(panel.GetByTestId("tx-status")).ToHaveAttributeAsync("data-stage", "Indexed", new() { Timeout = 60_000 });
+        // The page shows the change once a snapshot includes it: in the bribe history, from the next epoch.
+        await Expect(_page.GetByTestId("bribes")).ToContainTextAsync("25%", new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(_page, "miner-bribe");
 
         Assert.Equal(2_500, await Chain.Staking.BribeOfAsync(ChainSteps.MinerChainId(Miner), epoch + 1));
@@ -211,7 +216,8 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await Expect(position.GetByTestId("claim-button")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(_page, "vesting-claimable");
         await position.GetByTestId("claim-button").ClickAsync();
-        await Expect(_page.GetByTestId("tx-status").Last).ToHaveAttributeAsync("data-stage", new Regex("Confirmed|Indexed"), new() { Timeout = 60_000 });
+        await Expect(_page.GetByTestId("tx-status").Last).ToHaveAttributeAsync("data-stage", "Indexed", new() { Timeout = 60_000 });
+        await Expect(position.GetByTestId("claimable")).ToHaveTextAsync(new Regex(@"^(0|< 0\.0001)$"), new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(_page, "vesting-claimed");
 
         // 73 of 365 days: a fifth of the 100 esHEU, give or take the seconds the blocks took.

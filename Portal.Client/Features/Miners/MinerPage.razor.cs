@@ -160,11 +160,46 @@ public sealed partial class MinerPage : IDisposable
 
     private async Task StakeAsync()
     {
-        if (Miner is { } miner)
+        if (Miner is { } miner && await StakeDialog.ShowAsync(Dialogs, miner.Summary.MinerId, miner))
         {
-            await StakeDialog.ShowAsync(Dialogs, miner.Summary.MinerId, miner);
+            await ReloadAfterChangeAsync();
         }
     }
+
+    /// <summary>
+    /// After a stake, bribe or registration reached the indexer, waits for the first network snapshot computed after
+    /// that moment (they are rebuilt every Portal:StatsRefreshSeconds) and shows it, so the page's numbers include it.
+    /// </summary>
+    private async Task ReloadAfterChangeAsync()
+    {
+        var indexedAt = Now;
+        var cancellationToken = _loading?.Token ?? CancellationToken.None;
+        for (var attempt = 0; attempt < ReloadAttempts && !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), Clock, cancellationToken);
+                if (await StatsClient.GetMinerAsync(MinerId, cancellationToken) is { } miner && miner.AsOf >= indexedAt)
+                {
+                    Miner = miner;
+                    Prepare(miner);
+                    StateHasChanged();
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or ApiException)
+            {
+                // The next attempt asks again; the numbers shown stay as they were.
+            }
+        }
+    }
+
+    // Snapshots are at most an hour apart (Portal:StatsRefreshSeconds ≤ 3600); past two minutes the next visit shows it.
+    private const int ReloadAttempts = 120;
 
     public void Dispose()
     {
