@@ -52,6 +52,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<RewardLeafRecord> RewardLeaves => Set<RewardLeafRecord>();
 
+    public DbSet<EpochMinerRewardRecord> EpochMinerRewards => Set<EpochMinerRewardRecord>();
+
     public DbSet<NetworkHourly> NetworkHourly => Set<NetworkHourly>();
 
     public DbSet<MinerHourly> MinerHourly => Set<MinerHourly>();

@@ -70,6 +70,10 @@ public static class Formatting
     public static string Percent(decimal fraction)
         => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.#}%");
 
+    /// <summary>A miner's expected APR as a percentage, or why it has none: "no history", or "no stake" when it has history.</summary>
+    public static string Apr(decimal? apr, bool hasHistory)
+        => apr is { } rate ? Percent(rate) : hasHistory ? "no stake" : "no history";
+
     /// <summary>Basis points as a percentage: 250 is "2.5%".</summary>
     public static string BasisPoints(int basisPoints)
         => string.Create(CultureInfo.InvariantCulture, $"{basisPoints / 100m:0.##}%");

@@ -892,6 +892,58 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("dispatch_probes", (string)null);
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochMinerRewardRecord", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<string>("MinerChainId")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("miner_chain_id");
+
+                    b.Property<int>("BribeBps")
+                        .HasColumnType("integer")
+                        .HasColumnName("bribe_bps");
+
+                    b.Property<decimal>("BribePaid")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("bribe_paid");
+
+                    b.Property<decimal>("EfficiencyNumerator")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("efficiency_numerator");
+
+                    b.Property<decimal>("LlamaReward")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("llama_reward");
+
+                    b.Property<decimal>("OwnerPaid")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("owner_paid");
+
+                    b.Property<string>("RewardAddress")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("reward_address");
+
+                    b.Property<decimal>("StakeWei")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("stake_wei");
+
+                    b.Property<decimal>("WaifuReward")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("waifu_reward");
+
+                    b.HasKey("Epoch", "MinerChainId")
+                        .HasName("pk_epoch_miner_rewards");
+
+                    b.HasIndex("MinerChainId", "Epoch")
+                        .HasDatabaseName("ix_epoch_miner_rewards_miner_chain_id_epoch");
+
+                    b.ToTable("epoch_miner_rewards", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochSettlementRecord", b =>
                 {
                     b.Property<long>("Epoch")
@@ -1020,6 +1072,16 @@ namespace Heurist.Portal.Data.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochMinerRewardRecord", b =>
+                {
+                    b.HasOne("Heurist.Portal.Data.Rewards.EpochSettlementRecord", null)
+                        .WithMany()
+                        .HasForeignKey("Epoch")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_epoch_miner_rewards_epoch_settlements_epoch");
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Rewards.RewardLeafRecord", b =>

@@ -34,3 +34,22 @@ internal sealed class RewardLeafRecordConfiguration : IEntityTypeConfiguration<R
         l.HasOne<EpochSettlementRecord>().WithMany().HasForeignKey(x => x.Epoch).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class EpochMinerRewardRecordConfiguration : IEntityTypeConfiguration<EpochMinerRewardRecord>
+{
+    public void Configure(EntityTypeBuilder<EpochMinerRewardRecord> r)
+    {
+        r.HasKey(x => new { x.Epoch, x.MinerChainId });
+        r.Property(x => x.MinerChainId).HasColumnType(ColumnTypes.Hash);
+        r.Property(x => x.RewardAddress).HasColumnType(ColumnTypes.Address);
+        r.Property(x => x.StakeWei).HasColumnType(ColumnTypes.Wei);
+        r.Property(x => x.EfficiencyNumerator).HasColumnType(ColumnTypes.Wei);
+        r.Property(x => x.WaifuReward).HasColumnType(ColumnTypes.Wei);
+        r.Property(x => x.LlamaReward).HasColumnType(ColumnTypes.Wei);
+        r.Property(x => x.BribePaid).HasColumnType(ColumnTypes.Wei);
+        r.Property(x => x.OwnerPaid).HasColumnType(ColumnTypes.Wei);
+        // The miner page and the snapshot read a miner's latest epochs.
+        r.HasIndex(x => new { x.MinerChainId, x.Epoch });
+        r.HasOne<EpochSettlementRecord>().WithMany().HasForeignKey(x => x.Epoch).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -76,3 +76,37 @@ public sealed class RewardLeafRecord
     /// <summary>The proof as a JSON array of 0x-hex hashes.</summary>
     public required string Proof { get; set; }
 }
+
+/// <summary>
+/// One miner's part of a Computed settlement, for the stakers' expected APR: every miner that entered the epoch's
+/// input (it had points), and every miner with stake that had none (reward 0 at its efficiency, so an idle epoch
+/// lowers its rate). An Empty epoch has no rows.
+/// </summary>
+public sealed class EpochMinerRewardRecord
+{
+    public long Epoch { get; set; }
+
+    /// <summary>The on-chain miner id (keccak256 of the worker's miner id), as the chain tables and the settlement name it.</summary>
+    public required string MinerChainId { get; set; }
+
+    public required string RewardAddress { get; set; }
+
+    /// <summary>Its stakers' HEU and esHEU together at the epoch's end.</summary>
+    public decimal StakeWei { get; set; }
+
+    /// <summary>Its stake efficiency, over 100,000 tokens in wei (StakeEfficiencyWei.FullStakeWei).</summary>
+    public decimal EfficiencyNumerator { get; set; }
+
+    public decimal WaifuReward { get; set; }
+
+    public decimal LlamaReward { get; set; }
+
+    /// <summary>What its stakers received.</summary>
+    public decimal BribePaid { get; set; }
+
+    /// <summary>What its reward address received.</summary>
+    public decimal OwnerPaid { get; set; }
+
+    /// <summary>The bribe in force for the epoch, 0 to 10,000.</summary>
+    public int BribeBps { get; set; }
+}

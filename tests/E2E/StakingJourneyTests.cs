@@ -243,7 +243,7 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
                 return;
             }
             Assert.True(DateTime.UtcNow < deadline, $"Epoch {epoch} was not posted: {body}");
-            await Task.Delay(1_000);
+            await Task.Delay(1_000, TestContext.Current.CancellationToken);
         }
     }
 

@@ -192,6 +192,11 @@ public sealed partial class StakeForm
         _ = InvokeAsync(StateHasChanged);
     }, _disposed.Token);
 
+    /// <summary>"≈ 12.3 HEU + 12.3 esHEU per epoch · APR 14.2%".</summary>
+    private static string EstimateText(StakeEstimate estimate)
+        => $"≈ {TokenAmounts.Format(estimate.HeuPerEpochWei)} HEU + {TokenAmounts.Format(estimate.EsHeuPerEpochWei)} esHEU per epoch"
+            + (estimate.Apr is { } apr ? $" · APR {Shared.Formatting.Percent(apr)}" : "");
+
     private static string EfficiencyText(decimal? efficiency) => efficiency is { } e ? Shared.Formatting.Percent(e) : "—";
 
     private void OnWalletChanged() => _ = InvokeAsync(StateHasChanged);

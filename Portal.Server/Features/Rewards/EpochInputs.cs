@@ -56,6 +56,34 @@ internal static class EpochInputs
     }
 
     /// <summary>
+    /// The portal's miners that earned no points in the epoch but had enough stake at its end to be efficient: they
+    /// are not in the settlement (EpochInputs.ReadAsync reads points first), yet for their stakers such an epoch paid
+    /// 0 at that efficiency, so they are stored with reward 0 for the expected APR. One more pass over the same stake
+    /// events, for all miners instead of those with points.
+    /// </summary>
+    public static async Task<IReadOnlyList<MinerEpochInput>> IdleStakedAsync(
+        PortalDbContext db, long epoch, DateTimeOffset end, IReadOnlyCollection<string> settledChainIds, CancellationToken cancellationToken)
+    {
+        var settled = new HashSet<string>(settledChainIds, StringComparer.OrdinalIgnoreCase);
+        var miners = (await db.Miners.AsNoTracking().Select(m => new { m.Id, m.RewardAddress }).ToListAsync(cancellationToken))
+            .Select(m => (m.Id, m.RewardAddress, ChainId: MinerChainId.Of(m.Id)))
+            .Where(m => !settled.Contains(m.ChainId))
+            .ToList();
+        if (miners.Count == 0)
+        {
+            return [];
+        }
+        var stakers = await StakersAtAsync(db, [.. miners.Select(m => m.ChainId)], end, cancellationToken);
+        var staked = miners
+            .Where(m => stakers.TryGetValue(m.ChainId, out var list) && StakeEfficiencyWei.Numerator(list.Aggregate(BigInteger.Zero, (sum, s) => sum + s.StakeWei)).Sign > 0)
+            .ToList();
+        var bribes = await BribesAsync(db, [.. staked.Select(m => m.ChainId)], epoch, cancellationToken);
+        return [.. staked
+            .OrderBy(m => m.ChainId, StringComparer.Ordinal)
+            .Select(m => new MinerEpochInput(m.ChainId, m.RewardAddress, 0, 0, bribes.GetValueOrDefault(m.ChainId), stakers[m.ChainId]))];
+    }
+
+    /// <summary>
     /// Each staker's HEU and esHEU together on each miner, after the events in blocks before <paramref name="end"/>:
     /// Staked adds, Unstaked and UnstakeRequested take away (an HEU unstake stops counting at the request), and
     /// StakeTransferred moves stake from one miner to the other.

@@ -32,7 +32,8 @@ namespace Heurist.Portal.Server.Features.Rewards;
 /// <item>Epoch e is [genesis + e·length, genesis + (e+1)·length) in chain time. It is settled once the indexer has
 /// read a block whose timestamp is at or past its end, so every stake event before the end is in the database.</item>
 /// <item>An epoch is computed once: a Computed row is never recomputed, only posted. Its row and leaves are written in
-/// one transaction before anything is sent.</item>
+/// one transaction before anything is sent, with each miner's part (epoch_miner_rewards, for the expected APR): the
+/// settled miners, and the idle miners with stake at reward 0.</item>
 /// <item>Before sending, the chain is asked: a root already there (a crash after the post) is checked against ours and
 /// the row marked posted; a stored transaction hash is waited for rather than sent again. The transaction is signed
 /// first and its hash stored before it is broadcast.</item>
@@ -178,9 +179,12 @@ public sealed partial class EpochSettler(
             ComputedAt = clock.GetUtcNow(),
             Status = result.IsEmpty ? EpochSettlementStatus.Empty : EpochSettlementStatus.Computed,
         };
+        // Read before the transaction: the stake query opens and closes the connection itself.
+        var idle = result.IsEmpty ? [] : await EpochInputs.IdleStakedAsync(db, epoch, end, [.. miners.Select(m => m.MinerId)], cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!result.IsEmpty)
         {
+            AddMinerRewards(db, epoch, result, miners, idle);
             var leaves = result.Leaves.Select(l => new RewardLeaf(epoch, l.Account, l.Heu, l.EsHeu)).ToArray();
             var document = RewardTreeDocument.From(leaves);
             var tree = MerkleTree.Build(leaves);
@@ -204,6 +208,45 @@ public sealed partial class EpochSettler(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (record, miners.Count > 0);
+    }
+
+    /// <summary>
+    /// Each miner's part of the epoch, for the expected APR: every miner of the settlement, and every idle miner with
+    /// stake at reward 0 (see <see cref="EpochInputs.IdleStakedAsync"/>).
+    /// </summary>
+    private static void AddMinerRewards(
+        PortalDbContext db, long epoch, EpochSettlementResult result, IReadOnlyList<MinerEpochInput> miners, IReadOnlyList<MinerEpochInput> idle)
+    {
+        var bribes = miners.Concat(idle).ToDictionary(m => m.MinerId, m => m.BribeBps, StringComparer.OrdinalIgnoreCase);
+        foreach (var miner in result.Miners)
+        {
+            db.EpochMinerRewards.Add(new EpochMinerRewardRecord
+            {
+                Epoch = epoch,
+                MinerChainId = miner.MinerId.ToLowerInvariant(),
+                RewardAddress = miner.RewardAddress,
+                StakeWei = WeiAmounts.ToDecimal(miner.StakeWei),
+                EfficiencyNumerator = WeiAmounts.ToDecimal(miner.EfficiencyNumerator),
+                WaifuReward = WeiAmounts.ToDecimal(miner.WaifuReward),
+                LlamaReward = WeiAmounts.ToDecimal(miner.LlamaReward),
+                BribePaid = WeiAmounts.ToDecimal(miner.BribePaid),
+                OwnerPaid = WeiAmounts.ToDecimal(miner.OwnerPaid),
+                BribeBps = bribes.GetValueOrDefault(miner.MinerId),
+            });
+        }
+        foreach (var miner in idle)
+        {
+            var stake = miner.Stakers.Aggregate(BigInteger.Zero, (sum, s) => sum + s.StakeWei);
+            db.EpochMinerRewards.Add(new EpochMinerRewardRecord
+            {
+                Epoch = epoch,
+                MinerChainId = miner.MinerId.ToLowerInvariant(),
+                RewardAddress = miner.RewardAddress.ToLowerInvariant(),
+                StakeWei = WeiAmounts.ToDecimal(stake),
+                EfficiencyNumerator = WeiAmounts.ToDecimal(StakeEfficiencyWei.Numerator(stake)),
+                BribeBps = miner.BribeBps,
+            });
+        }
     }
 
     /// <summary>Gets a Computed epoch's root onto the chain, or finds it there; never sends twice for one stored hash.</summary>

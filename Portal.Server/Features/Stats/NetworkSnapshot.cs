@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Heurist.Protocol.Api.Stats;
+using Heurist.Protocol.Rewards;
 
 namespace Heurist.Portal.Server.Features.Stats;
 
@@ -27,6 +28,12 @@ public sealed class NetworkSnapshot
 
     /// <summary>Each miner's id by its chain id (keccak256 of the id), as the indexer's tables name miners.</summary>
     public required IReadOnlyDictionary<string, string> MinerIdsByChainId { get; init; }
+
+    /// <summary>What each miner's expected APR was computed from, by miner id, for its page's outlook.</summary>
+    public required IReadOnlyDictionary<string, MinerOutlookInput> Outlooks { get; init; }
+
+    /// <summary>The latest settled epoch's length; 0 before any epoch is settled.</summary>
+    public required ulong EpochLengthSeconds { get; init; }
 
     /// <summary>The device names of all miners, for the leaderboard's GPU filter.</summary>
     public required IReadOnlyList<string> GpuModels { get; init; }
@@ -74,6 +81,7 @@ public static class LeaderboardOrder
             LeaderboardSort.Miner => (a, b) => string.CompareOrdinal(a.MinerId, b.MinerId),
             LeaderboardSort.Gpu => (a, b) => string.CompareOrdinal(a.DeviceName, b.DeviceName),
             LeaderboardSort.Latency => CompareLatency,
+            LeaderboardSort.Apr => (a, b) => (a.ExpectedApr ?? 0).CompareTo(b.ExpectedApr ?? 0),
             _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Unknown leaderboard sort."),
         };
         return Comparer<LeaderboardRow>.Create((a, b) =>
@@ -82,6 +90,11 @@ public static class LeaderboardOrder
             if (sort == LeaderboardSort.Latency && (a.MedianLatencyMs is null) != (b.MedianLatencyMs is null))
             {
                 return a.MedianLatencyMs is null ? 1 : -1;
+            }
+            // So do miners without an expected APR (no history, or no stake).
+            if (sort == LeaderboardSort.Apr && (a.ExpectedApr is null) != (b.ExpectedApr is null))
+            {
+                return a.ExpectedApr is null ? 1 : -1;
             }
             var order = descending ? byKey(b, a) : byKey(a, b);
             return order != 0 ? order : a.Rank.CompareTo(b.Rank);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Heurist.Contracts.Staking;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Chain;
@@ -6,6 +7,7 @@ using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Network;
 using Heurist.Protocol.Points;
+using Heurist.Protocol.Rewards;
 using Microsoft.EntityFrameworkCore;
 
 namespace Heurist.Portal.Server.Features.Stats;
@@ -34,6 +36,8 @@ public static class NetworkSnapshotBuilder
             .Select(g => g.OrderByDescending(b => b.BlockNumber).ThenByDescending(b => b.LogIndex).First())
             .ToDictionaryAsync(b => b.MinerChainId, b => b.BasisPoints, StringComparer.Ordinal, cancellationToken);
 
+        var history = await SettledHistoryAsync(db, cancellationToken);
+
         var ranked = miners
             .Select(m => (Miner: m, Summary: summaries.GetValueOrDefault(m.Id)))
             .OrderByDescending(m => m.Summary is null ? 0 : m.Summary.WaifuPoints + m.Summary.LlamaPoints)
@@ -41,12 +45,16 @@ public static class NetworkSnapshotBuilder
             .ToList();
         var rows = new List<LeaderboardRow>(ranked.Count);
         var idsByChainId = new Dictionary<string, string>(ranked.Count, StringComparer.Ordinal);
+        var outlooks = new Dictionary<string, MinerOutlookInput>(ranked.Count, StringComparer.Ordinal);
         foreach (var (miner, summary) in ranked)
         {
             var chainId = MinerChainId.Of(miner.Id);
             idsByChainId[chainId] = miner.Id;
-            rows.Add(ToRow(rows.Count + 1, miner, summary, [.. models[miner.Id].Order(StringComparer.Ordinal)],
-                stakes.GetValueOrDefault(chainId), bribes.GetValueOrDefault(chainId), now));
+            var stake = stakes.GetValueOrDefault(chainId);
+            var bribe = bribes.GetValueOrDefault(chainId);
+            var outlook = Outlook(history, chainId, stake, bribe, summary?.Uptime7d ?? 0);
+            outlooks[miner.Id] = outlook;
+            rows.Add(ToRow(rows.Count + 1, miner, summary, [.. models[miner.Id].Order(StringComparer.Ordinal)], stake, bribe, EstimateApr(outlook), now));
         }
 
         return new NetworkSnapshot
@@ -57,6 +65,8 @@ public static class NetworkSnapshotBuilder
             Rows = rows,
             RowsById = rows.ToDictionary(r => r.MinerId, StringComparer.Ordinal),
             MinerIdsByChainId = idsByChainId,
+            Outlooks = outlooks,
+            EpochLengthSeconds = history.EpochLengthSeconds,
             GpuModels = [.. rows.Select(r => r.DeviceName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             Models = [.. rows.SelectMany(r => r.Models).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
@@ -64,9 +74,11 @@ public static class NetworkSnapshotBuilder
 
     /// <summary>One miner's leaderboard row. Stakes are in wei; the row holds whole tokens.</summary>
     public static LeaderboardRow ToRow(
-        int rank, Miner miner, MinerSummary? summary, IReadOnlyList<string> models, (decimal Heu, decimal EsHeu) stakeWei, int bribeBasisPoints, DateTimeOffset now)
+        int rank, Miner miner, MinerSummary? summary, IReadOnlyList<string> models, (decimal Heu, decimal EsHeu) stakeWei, int bribeBasisPoints,
+        AprEstimate apr, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(miner);
+        ArgumentNullException.ThrowIfNull(apr);
         var (heu, esHeu) = (stakeWei.Heu / WeiPerToken, stakeWei.EsHeu / WeiPerToken);
         return new LeaderboardRow(
             rank,
@@ -87,8 +99,70 @@ public static class NetworkSnapshotBuilder
             esHeu,
             StakeEfficiency.For(heu + esHeu),
             bribeBasisPoints,
-            MinerUptime.IsActive(miner.LastHeartbeatAt, miner.StoppedAt, now));
+            MinerUptime.IsActive(miner.LastHeartbeatAt, miner.StoppedAt, now),
+            apr.Apr,
+            apr.Formula,
+            apr.HasHistory);
     }
+
+    /// <summary>The network's last <see cref="ExpectedApr.HistoryEpochs"/> settled epochs, and each miner's part of them.</summary>
+    /// <param name="EpochLengthSeconds">The latest settled epoch's length; 0 when none is settled.</param>
+    /// <param name="ByMiner">By on-chain miner id (lowercase).</param>
+    public sealed record SettledHistory(ulong EpochLengthSeconds, ILookup<string, MinerEpochReward> ByMiner)
+    {
+        public static readonly SettledHistory None = new(0, Array.Empty<MinerEpochReward>().ToLookup(_ => ""));
+    }
+
+    /// <summary>
+    /// The last <see cref="ExpectedApr.HistoryEpochs"/> settled epochs (Empty ones too: they take their place in the
+    /// window with no rows) and the miners' rows in them. A miner without a row in an epoch had neither points nor the
+    /// minimum stake then, and the epoch says nothing about its rate; a miner that had stake and no points has a row
+    /// at reward 0 (EpochSettler stores it so).
+    /// </summary>
+    public static async Task<SettledHistory> SettledHistoryAsync(PortalDbContext db, CancellationToken cancellationToken, string? minerChainId = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var epochs = await db.EpochSettlements.AsNoTracking()
+            .OrderByDescending(e => e.Epoch)
+            .Take(ExpectedApr.HistoryEpochs)
+            .Select(e => new { e.Epoch, e.StartsAt, e.EndsAt })
+            .ToListAsync(cancellationToken);
+        if (epochs.Count == 0)
+        {
+            return SettledHistory.None;
+        }
+        var oldest = epochs[^1].Epoch;
+        var rows = await db.EpochMinerRewards.AsNoTracking()
+            .Where(r => r.Epoch >= oldest && (minerChainId == null || r.MinerChainId == minerChainId))
+            .Select(r => new { r.MinerChainId, r.Epoch, r.WaifuReward, r.LlamaReward, r.EfficiencyNumerator })
+            .ToListAsync(cancellationToken);
+        var length = (ulong)(epochs[0].EndsAt - epochs[0].StartsAt).TotalSeconds;
+        return new SettledHistory(length, rows.ToLookup(
+            r => r.MinerChainId,
+            r => new MinerEpochReward((ulong)r.Epoch, ToWei(r.WaifuReward + r.LlamaReward), ToWei(r.EfficiencyNumerator)),
+            StringComparer.Ordinal));
+    }
+
+    /// <summary>What a miner's expected APR is computed from: its settled epochs, its stake (wei) and bribe now, and its 7-day uptime.</summary>
+    public static MinerOutlookInput Outlook(SettledHistory history, string minerChainId, (decimal Heu, decimal EsHeu) stakeWei, int bribeBasisPoints, double uptime7d)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return new MinerOutlookInput(
+            [.. history.ByMiner[minerChainId].OrderBy(e => e.Epoch)],
+            Math.Clamp(bribeBasisPoints, 0, 10_000),
+            ToWei(stakeWei.Heu + stakeWei.EsHeu),
+            (long)Math.Clamp(Math.Round(uptime7d * 1_000_000), 0, 1_000_000),
+            history.EpochLengthSeconds);
+    }
+
+    /// <summary><see cref="ExpectedApr.Estimate"/>, or "no history" before any epoch is settled (no epoch length yet).</summary>
+    public static AprEstimate EstimateApr(MinerOutlookInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.EpochLengthSeconds == 0 ? MinerOutlook.NoSettledEpoch : ExpectedApr.Estimate(input);
+    }
+
+    private static BigInteger ToWei(decimal wei) => new(decimal.Truncate(wei));
 
     /// <summary>HEU and esHEU staked on each miner, in wei, by on-chain miner id.</summary>
     public static async Task<Dictionary<string, (decimal Heu, decimal EsHeu)>> StakesByMinerAsync(PortalDbContext db, CancellationToken cancellationToken)

@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Heurist.Contracts.Staking;
 using Heurist.Portal.Data;
+using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Network;
+using MinerOutlookInput = Heurist.Protocol.Rewards.MinerOutlookInput;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -20,6 +22,7 @@ public sealed class NetworkStatsService(
     IDbContextFactory<PortalDbContext> databases,
     IMemoryCache cache,
     IOptions<PortalOptions> portalOptions,
+    IOptions<RewardsOptions> rewardsOptions,
     IOptions<JsonOptions> jsonOptions) : INetworkStatsClient
 {
     public const int DaysCharted = 30;
@@ -102,12 +105,15 @@ public sealed class NetworkStatsService(
         var now = snapshot.AsOf;
         var chainId = MinerChainId.Of(minerId);
         var row = snapshot.RowsById.GetValueOrDefault(minerId);
-        if (row is null)
+        var outlook = snapshot.Outlooks.GetValueOrDefault(minerId);
+        if (row is null || outlook is null)
         {
-            // Registered since the snapshot was built: shown with what the database holds, unranked.
+            // Registered since the snapshot was built: shown with what the database holds, unranked, and no stake or
+            // settled epochs yet.
             var summary = await db.MinerSummaries.AsNoTracking().SingleOrDefaultAsync(s => s.MinerId == minerId, cancellationToken);
             var models = await db.MinerModels.AsNoTracking().Where(m => m.MinerId == minerId).Select(m => m.ModelId).OrderBy(m => m).ToListAsync(cancellationToken);
-            row = NetworkSnapshotBuilder.ToRow(0, miner, summary, models, default, 0, now);
+            outlook = new MinerOutlookInput([], 0, 0, 0, snapshot.EpochLengthSeconds);
+            row = NetworkSnapshotBuilder.ToRow(0, miner, summary, models, default, 0, NetworkSnapshotBuilder.EstimateApr(outlook), now);
         }
 
         var weekAgo = now.AddDays(-7);
@@ -162,7 +168,8 @@ public sealed class NetworkStatsService(
                     g.Where(s => s.Kind == Data.Chain.StakeKind.Heu).Sum(s => s.Amount) / NetworkSnapshotBuilder.WeiPerToken,
                     g.Where(s => s.Kind == Data.Chain.StakeKind.EsHeu).Sum(s => s.Amount) / NetworkSnapshotBuilder.WeiPerToken))
                 .OrderByDescending(s => s.Heu + s.EsHeu).ThenBy(s => s.Staker, StringComparer.Ordinal)],
-            [.. bribes.Select(b => new BribeHistoryEntry(b.ChangedAt, b.BlockNumber, b.BasisPoints, b.EffectiveEpoch))]);
+            [.. bribes.Select(b => new BribeHistoryEntry(b.ChangedAt, b.BlockNumber, b.BasisPoints, b.EffectiveEpoch))],
+            MinerOutlook.From(outlook, rewardsOptions.Value.EsHeuShareBps));
     }
 
     private JsonBody Serialize<T>(T value)

@@ -24,7 +24,7 @@ public static class StatsApi
         api.MapGet("/leaderboard", GetLeaderboardAsync)
             .WithName("GetLeaderboard")
             .WithSummary("One page of the miner leaderboard, sorted and filtered on the server.")
-            .WithDescription("sort: points (default), points24h, points7d, jobs, latency, uptime24h, uptime7d, stake, efficiency, bribe, vram, miner or gpu. "
+            .WithDescription("sort: points (default), points24h, points7d, jobs, latency, uptime24h, uptime7d, stake, efficiency, bribe, vram, miner, gpu or apr (expected APR, misses last). "
                 + "desc: true (default) or false. gpu: an exact device name; model: a model id the miner serves; active: true or false; q: text the miner id contains (any case). "
                 + $"page counts from 1; pageSize is 1 to {LeaderboardQuery.MaxPageSize} (default {LeaderboardQuery.DefaultPageSize}).")
             .Produces<LeaderboardPage>()

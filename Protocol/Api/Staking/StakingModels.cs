@@ -68,8 +68,8 @@ public interface IStakingClient
 }
 
 /// <summary>
-/// The hook for the stake dialog's "expected rewards" area. The portal registers one that knows no history yet
-/// (it answers null, and the dialog says so); the settlement work fills it with APR and what-if numbers.
+/// The hook for the stake dialog's "expected rewards" area: the portal registers the what-if from the miner's settled
+/// epochs (Portal.Client's OutlookStakeEstimates); it answers null when the miner has no history, and the dialog says so.
 /// </summary>
 public interface IStakeEstimates
 {
@@ -77,12 +77,8 @@ public interface IStakeEstimates
     Task<StakeEstimate?> EstimateAsync(string minerId, TokenKind kind, BigInteger amountWei, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An estimate of rewards per epoch, in wei of HEU and esHEU, with the sentence that says what it rests on.</summary>
-public sealed record StakeEstimate(BigInteger HeuPerEpochWei, BigInteger EsHeuPerEpochWei, string Basis);
-
-/// <summary>The estimates before settlement has run: none.</summary>
-public sealed class NoStakeEstimates : IStakeEstimates
-{
-    public Task<StakeEstimate?> EstimateAsync(string minerId, TokenKind kind, BigInteger amountWei, CancellationToken cancellationToken = default)
-        => Task.FromResult<StakeEstimate?>(null);
-}
+/// <summary>
+/// An estimate of rewards per epoch, in wei of HEU and esHEU, with the sentence that says what it rests on, and the
+/// rate it makes on the staker's stake (a fraction, 0.142 = 14.2 %; null when there is none to say).
+/// </summary>
+public sealed record StakeEstimate(BigInteger HeuPerEpochWei, BigInteger EsHeuPerEpochWei, string Basis, decimal? Apr = null);

@@ -1,4 +1,7 @@
+using System.Numerics;
+using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Miners;
+using Heurist.Protocol.Rewards;
 
 namespace Heurist.Protocol.Api.Stats;
 
@@ -51,6 +54,9 @@ public enum LeaderboardSort
     Vram,
     Miner,
     Gpu,
+
+    /// <summary>The expected APR; miners without one (no history, or no stake) go last either way.</summary>
+    Apr,
 }
 
 /// <summary>
@@ -77,6 +83,8 @@ public sealed record LeaderboardQuery(
 /// <summary>
 /// One miner on the leaderboard. Rank is its place by all-time points among all miners. Uptimes and efficiency are
 /// fractions between 0 and 1; stakes are in whole tokens. Active means a heartbeat within the last 5 minutes.
+/// ExpectedApr is <see cref="Heurist.Protocol.Rewards.ExpectedApr"/>'s estimate as a fraction (0.142 = 14.2 %), null when the miner has no
+/// settled history (<see cref="AprHasHistory"/> false) or no stake; AprBasis is the formula with its numbers.
 /// </summary>
 public sealed record LeaderboardRow(
     int Rank,
@@ -97,7 +105,10 @@ public sealed record LeaderboardRow(
     decimal StakeEsHeu,
     decimal StakeEfficiency,
     int BribeBasisPoints,
-    bool Active);
+    bool Active,
+    decimal? ExpectedApr,
+    string AprBasis,
+    bool AprHasHistory);
 
 /// <summary>One page of the leaderboard, with the values its filters can take.</summary>
 public sealed record LeaderboardPage(
@@ -124,7 +135,51 @@ public sealed record MinerDetails(
     IReadOnlyList<DailyActivity> Days,
     IReadOnlyList<LatencyBucket> Latency,
     IReadOnlyList<StakerStake> Stakers,
-    IReadOnlyList<BribeHistoryEntry> Bribes);
+    IReadOnlyList<BribeHistoryEntry> Bribes,
+    MinerOutlook Outlook);
+
+/// <summary>
+/// What the miner's expected APR is computed from, so the stake dialog can run <see cref="ExpectedApr.WhatIf"/> for
+/// the amount typed: its recent settled epochs, its bribe, its stake now (wei), its 7-day uptime (millionths), the epoch
+/// length (0 before any epoch is settled) and the share of rewards paid in esHEU. Wei amounts are decimal strings.
+/// </summary>
+public sealed record MinerOutlook(
+    IReadOnlyList<MinerOutlookEpoch> History,
+    int BribeBps,
+    string TotalStakeWei,
+    long UptimePpm,
+    long EpochLengthSeconds,
+    int EsHeuShareBps)
+{
+    public static MinerOutlook From(MinerOutlookInput input, int esHeuShareBps)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new MinerOutlook(
+            [.. input.History.Select(e => new MinerOutlookEpoch((long)e.Epoch, Wei.ToText(e.RewardWei), Wei.ToText(e.EfficiencyNumerator)))],
+            input.BribeBps,
+            Wei.ToText(input.TotalStakeWei),
+            input.UptimePpm,
+            (long)input.EpochLengthSeconds,
+            esHeuShareBps);
+    }
+
+    /// <summary>The input of <see cref="ExpectedApr"/>; null before any epoch is settled (the epoch length is unknown then).</summary>
+    public MinerOutlookInput? ToInput() => EpochLengthSeconds <= 0 ? null : new MinerOutlookInput(
+        [.. History.Select(e => new MinerEpochReward((ulong)e.Epoch, Wei.Parse(e.RewardWei), Wei.Parse(e.EfficiencyNumerator)))],
+        BribeBps,
+        Wei.Parse(TotalStakeWei),
+        UptimePpm,
+        (ulong)EpochLengthSeconds);
+
+    /// <summary>The outlook's rate, or "no history" before any epoch is settled.</summary>
+    public AprEstimate Estimate() => ToInput() is { } input ? ExpectedApr.Estimate(input) : NoSettledEpoch;
+
+    /// <summary>What a miner's estimate says before the portal has settled any epoch.</summary>
+    public static readonly AprEstimate NoSettledEpoch = new(false, null, BigInteger.Zero, BigInteger.Zero, BigInteger.Zero, 0, "No history: no epoch has been settled yet.");
+}
+
+/// <summary>One settled epoch of a miner: its Waifu and Llama rewards together, and its efficiency numerator then.</summary>
+public sealed record MinerOutlookEpoch(long Epoch, string RewardWei, string EfficiencyNumerator);
 
 /// <summary>A stretch of the last 7 days during which the miner's heartbeats arrived without a long silence.</summary>
 public sealed record UptimeSpan(DateTimeOffset From, DateTimeOffset To);

@@ -112,7 +112,7 @@ public sealed class ApiContractTests
     [Fact]
     public void An_unknown_sort_is_refused_with_every_sort_name()
         => Assert.Equal(
-            ["sort must be one of points, points24h, points7d, jobs, latency, uptime24h, uptime7d, stake, efficiency, bribe, vram, miner, gpu."],
+            ["sort must be one of points, points24h, points7d, jobs, latency, uptime24h, uptime7d, stake, efficiency, bribe, vram, miner, gpu, apr."],
             LeaderboardQueryRules.UnknownSort()["sort"]);
 
     private sealed class OnlineWorkerComparer : IEqualityComparer<OnlineWorker?>

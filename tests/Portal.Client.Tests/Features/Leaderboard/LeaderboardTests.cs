@@ -80,7 +80,7 @@ public sealed class LeaderboardTests : BunitContext
 
         Assert.Contains("mud-sm-table", page.Find("[data-testid='leaderboard']").ClassList);
         var cells = page.FindAll("tr.leaderboard-row td");
-        Assert.Equal(4 * 17, cells.Count);
+        Assert.Equal(4 * 18, cells.Count);
         Assert.All(cells, cell => Assert.False(string.IsNullOrEmpty(cell.GetAttribute("data-label"))));
         // Headers are hidden in the card layout, so the table offers its sort as a list, and the page a direction button.
         Assert.NotNull(page.Find("[aria-label='Sort by']"));
@@ -122,6 +122,53 @@ public sealed class LeaderboardTests : BunitContext
 
         page.WaitForAssertion(() => Assert.Equal(["cpu-d", "rig-a", "rig-b", "rig-c"], MinerIds(page)));
         Assert.Equal("http://localhost/?sort=miner&desc=false", Navigation.Uri);
+    }
+
+    private const string RigABasis = "2,000 HEU per epoch at full efficiency (last 3 settled epochs) × efficiency 0.25 × uptime 50% × bribe 2.5% × 365 epochs a year ÷ stake 1,500.5 = 14.2%";
+
+    private void GiveApr(string minerId, decimal apr, string basis)
+    {
+        var i = _stats.Rows.FindIndex(r => r.MinerId == minerId);
+        _stats.Rows[i] = _stats.Rows[i] with { ExpectedApr = apr, AprBasis = basis, AprHasHistory = true };
+    }
+
+    [Fact]
+    public void A_miner_with_history_shows_its_expected_apr_and_one_without_says_no_history_each_with_its_formula_in_a_tooltip()
+    {
+        GiveApr("rig-a", 0.142m, RigABasis);
+        var page = Render<LeaderboardPage>();
+
+        Assert.Equal("14.2%", Cell(Row(page, "rig-a"), "Expected APR"));
+        var none = Row(page, "rig-b").QuerySelector("[data-testid='apr']")!;
+        Assert.Equal("no history", none.TextContent.Trim());
+        Assert.Contains("mud-text-secondary", none.ClassList);
+        Assert.DoesNotContain("mud-text-secondary", Row(page, "rig-a").QuerySelector("[data-testid='apr']")!.ClassList);
+
+        page.Find("tr:has([data-miner-id='rig-a']) [data-label='Expected APR'] .mud-tooltip-root").PointerEnter();
+        _popovers.WaitForAssertion(() => Assert.Equal(RigABasis, _popovers.Find(".mud-popover-open.mud-tooltip").TextContent.Trim()));
+
+        page.Find("tr:has([data-miner-id='rig-b']) [data-label='Expected APR'] .mud-tooltip-root").PointerEnter();
+        _popovers.WaitForAssertion(() => Assert.Contains(
+            InMemoryNetworkStatsClient.NoHistory, _popovers.FindAll(".mud-popover-open.mud-tooltip").Select(t => t.TextContent.Trim())));
+    }
+
+    [Fact]
+    public async Task Sorting_by_expected_apr_asks_the_portal_for_it_highest_first_with_the_misses_last_both_ways()
+    {
+        GiveApr("rig-a", 0.1m, RigABasis);
+        GiveApr("rig-c", 0.3m, "rig-c's formula");
+        var page = Render<LeaderboardPage>();
+
+        await page.Find("[data-testid='sort-apr']").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => Assert.Equal(["rig-c", "rig-a", "cpu-d", "rig-b"], MinerIds(page)));
+        Assert.Equal((LeaderboardSort.Apr, true), (_stats.Queries[^1].Sort, _stats.Queries[^1].Descending));
+        Assert.Equal("http://localhost/?sort=apr&desc=true", Navigation.Uri);
+
+        await page.Find("[data-testid='sort-apr']").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => Assert.Equal(["rig-a", "rig-c", "cpu-d", "rig-b"], MinerIds(page)));
+        Assert.Equal("http://localhost/?sort=apr&desc=false", Navigation.Uri);
     }
 
     [Fact]

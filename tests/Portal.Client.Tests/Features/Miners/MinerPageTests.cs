@@ -52,6 +52,24 @@ public sealed class MinerPageTests : BunitContext
     }
 
     [Fact]
+    public void The_expected_apr_card_shows_the_rate_with_its_formula_under_it_or_says_no_history()
+    {
+        const string basis = "2,000 HEU per epoch at full efficiency (last 1 settled epoch) × efficiency 1 × uptime 100% × bribe 50% × 365 epochs a year ÷ stake 100,000 = 365%";
+        AddMiner(InMemoryNetworkStatsClient.Details(InMemoryNetworkStatsClient.Row("rig-4090", 10, apr: 3.65m, aprBasis: basis)));
+        AddMiner(InMemoryNetworkStatsClient.Details(InMemoryNetworkStatsClient.Row("rig-new", 0)));
+
+        var page = RenderMiner("rig-4090");
+
+        Assert.Equal("365%", Value(page, "miner-apr"));
+        Assert.Contains(basis, page.Find("[data-testid='miner-apr']").ParentElement!.TextContent, StringComparison.Ordinal);
+
+        var fresh = RenderMiner("rig-new");
+
+        Assert.Equal("no history", Value(fresh, "miner-apr"));
+        Assert.Contains(InMemoryNetworkStatsClient.NoHistory, fresh.Find("[data-testid='miner-apr']").ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_copy_button_copies_the_whole_reward_address()
     {
         AddMiner(InMemoryNetworkStatsClient.Details(InMemoryNetworkStatsClient.Row("rig-4090", 10)));

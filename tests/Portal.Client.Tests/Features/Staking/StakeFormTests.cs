@@ -2,6 +2,7 @@ using Bunit;
 using Heurist.Portal.Client.Features.Staking;
 using Heurist.Portal.Client.Tests.Features.Stats;
 using Heurist.Portal.Client.Tests.Features.Transactions;
+using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Chain;
 
@@ -93,6 +94,62 @@ public sealed class StakeFormTests : ChainTestContext
         form.WaitForAssertion(() => Assert.Equal("20%", form.Find("[data-testid='efficiency-after']").TextContent.Trim()));
         Assert.Equal("0%", form.Find("[data-testid='efficiency-now']").TextContent.Trim());
         Assert.Contains("No history yet", form.Find("[data-testid='stake-estimate']").TextContent, StringComparison.Ordinal);
+    }
+
+    // One settled epoch in which the miner earned 1,000 HEU at 50,000 staked (efficiency 0.5): 2,000 per epoch at
+    // full efficiency; 50,000 staked now, a 50 % bribe, always up, day-long epochs, half of every payout in esHEU.
+    private void MinerWithOutlook()
+        => Stats.Miners[Miner.Summary.MinerId] = Miner with
+        {
+            Outlook = new MinerOutlook(
+                [new MinerOutlookEpoch(3, Wei.ToText(1_000 * OneToken), Wei.ToText(50_000 * OneToken))], 5_000, Wei.ToText(50_000 * OneToken), 1_000_000, 86_400, 5_000),
+        };
+
+    private static string Estimate(IRenderedComponent<StakeForm> form, string part) => form.Find($"[data-testid='stake-estimate-{part}']").TextContent.Trim();
+
+    [Fact]
+    public async Task A_new_stake_shows_its_expected_heu_and_esheu_per_epoch_its_apr_and_what_it_does_to_the_efficiency_and_the_other_stakers()
+    {
+        await ConnectAsync(heu: 100_000);
+        MinerOnChain(heuStaked: 50_000);
+        MinerWithOutlook();
+        var form = RenderForm();
+
+        Type(form, "50000");
+
+        // Efficiency 0.5 → 1 doubles the stakers' pot (1,000 HEU): the newcomer gets half, the others keep their 500.
+        form.WaitForAssertion(() => Assert.Equal("≈ 250 HEU + 250 esHEU per epoch · APR 365%", Estimate(form, "amounts")));
+        Assert.Equal(
+            "As a new stake: the miner's efficiency goes from 50% to 100%; you can expect ≈ 500 HEU per epoch (APR 365%), "
+            + "and its other stakers ≈ 500 → 500 HEU per epoch. From its last 1 settled epoch, uptime 100% and bribe 50%.",
+            Estimate(form, "basis"));
+
+        Type(form, "100000");
+
+        // Past full efficiency a stake only dilutes: 1,000 HEU shared 2:1.
+        form.WaitForAssertion(() => Assert.StartsWith("≈ 333.3333 HEU + 333.3333 esHEU per epoch · APR", Estimate(form, "amounts"), StringComparison.Ordinal));
+        Assert.Contains("its other stakers ≈ 500 → 333.3333 HEU per epoch", Estimate(form, "basis"), StringComparison.Ordinal);
+        // The dialog reads the miner's outlook once, however many amounts are typed.
+        Assert.Single(Stats.MinerRequests);
+    }
+
+    [Fact]
+    public async Task A_staker_already_on_the_miner_gets_the_what_if_on_top_of_its_own_stake()
+    {
+        await ConnectAsync(heu: 100_000);
+        MinerOnChain(heuStaked: 50_000);
+        MinerWithOutlook();
+        Staking.Accounts[Account] = new StakingAccount(Account.ToLowerInvariant(), 10,
+            [new StakePosition(Miner.MinerChainId, Miner.Summary.MinerId, TokenKind.Heu, Wei.ToText(20_000 * OneToken))], [],
+            new StakeHistory(86_400, TestServices.Now.AddDays(-10), []));
+        var form = RenderForm();
+
+        Type(form, "50000");
+
+        // 70,000 of 100,000 staked then: 700 of the 1,000 HEU pot; the others' 30,000 earn 300 before and after.
+        form.WaitForAssertion(() => Assert.Equal("≈ 350 HEU + 350 esHEU per epoch · APR 365%", Estimate(form, "amounts")));
+        Assert.StartsWith("On top of your 20,000 staked: the miner's efficiency goes from 50% to 100%; you can expect ≈ 700 HEU per epoch (APR 365%), "
+            + "and its other stakers ≈ 300 → 300 HEU per epoch.", Estimate(form, "basis"), StringComparison.Ordinal);
     }
 
     [Fact]

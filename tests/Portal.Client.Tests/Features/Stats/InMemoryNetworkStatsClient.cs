@@ -57,9 +57,11 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
             .Where(r => query.Active is not { } active || r.Active == active)
             .ToList();
         var key = SortKey(query.Sort);
+        // As the portal does, miners without an expected APR go last whichever way that column is sorted.
+        var missesLast = matching.OrderBy(r => query.Sort == LeaderboardSort.Apr && r.ExpectedApr is null);
         var sorted = query.Descending
-            ? matching.OrderByDescending(key).ThenBy(r => r.MinerId, StringComparer.Ordinal)
-            : matching.OrderBy(key).ThenBy(r => r.MinerId, StringComparer.Ordinal);
+            ? missesLast.ThenByDescending(key).ThenBy(r => r.MinerId, StringComparer.Ordinal)
+            : missesLast.ThenBy(key).ThenBy(r => r.MinerId, StringComparer.Ordinal);
         var rows = sorted.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList();
         return Task.FromResult(new LeaderboardPage(
             TestServices.Now,
@@ -97,6 +99,7 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         LeaderboardSort.Vram => r => r.VramBytes,
         LeaderboardSort.Miner => r => r.MinerId,
         LeaderboardSort.Gpu => r => r.DeviceName,
+        LeaderboardSort.Apr => r => r.ExpectedApr,
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
     };
 
@@ -108,7 +111,9 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         bool active = true,
         string[]? models = null,
         long jobs = 100,
-        double? latencyMs = 3261) => new(
+        double? latencyMs = 3261,
+        decimal? apr = null,
+        string aprBasis = NoHistory) => new(
         0,
         minerId,
         TestServices.RewardAddress,
@@ -127,7 +132,13 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         500.5m,
         0.25m,
         250,
-        active);
+        active,
+        apr,
+        aprBasis,
+        apr is not null);
+
+    /// <summary>What the portal says of a miner without settled epochs.</summary>
+    public const string NoHistory = "No history: the miner has no settled epoch in which it was active.";
 
     /// <summary>Numbers where every figure differs, so a page that shows one in another's place is caught.</summary>
     public static NetworkStats SampleStats() => new(
@@ -162,7 +173,8 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         UptimeSpan[]? uptime = null,
         StakerStake[]? stakers = null,
         BribeHistoryEntry[]? bribes = null,
-        LatencyBucket[]? latency = null) => new(
+        LatencyBucket[]? latency = null,
+        MinerOutlook? outlook = null) => new(
         TestServices.Now,
         summary,
         "0x9c2d5f0e3b1a4c6d8e7f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
@@ -180,5 +192,6 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
             0m))],
         latency ?? [],
         stakers ?? [],
-        bribes ?? []);
+        bribes ?? [],
+        outlook ?? new MinerOutlook([], 0, "0", 0, 0, 5_000));
 }

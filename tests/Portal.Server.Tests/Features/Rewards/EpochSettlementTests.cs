@@ -7,15 +7,23 @@ using Hangfire.Storage;
 using Heurist.Contracts.Bindings;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rewards;
+using Heurist.Contracts.Staking;
 using Heurist.Portal.Data.Jobs;
+using Heurist.Portal.Data.Network;
+using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Tests.Features.Auth;
 using Heurist.Portal.Server.Tests.Features.ChainIndexing;
 using Heurist.Protocol.Api.Rewards;
+using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Jobs;
 using Heurist.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Nethereum.Signer;
+using ExpectedApr = Heurist.Protocol.Rewards.ExpectedApr;
+using MinerEpochReward = Heurist.Protocol.Rewards.MinerEpochReward;
+using MinerOutlookInput = Heurist.Protocol.Rewards.MinerOutlookInput;
 
 namespace Heurist.Portal.Server.Tests.Features.Rewards;
 
@@ -88,6 +96,58 @@ public sealed class EpochSettlementTests(PostgresFixture postgres, DeployedChain
             Assert.Equal(receipt.TransactionHash, claimed.Epochs.Single().ClaimTransactionHash);
             Assert.Equal(("0", "0"), (claimed.ClaimableHeu, claimed.ClaimableEsHeu));
         }
+    }
+
+    [Fact]
+    public async Task A_settled_epoch_stores_each_miners_part_and_the_leaderboard_then_expects_the_apr_those_numbers_give()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var portal = await StartAsync(SettlementScenario.SettlementKeyHex);
+        var scenario = await SettlementScenario.CreateAsync(portal, chain, ct);
+        var idle = await SettlementScenario.AddIdleStakedMinerAsync(portal, chain, 12_000 * ChainActors.Heu, ct);
+        await SettlementScenario.MoveChainPastAsync(chain.Rpc, scenario.End);
+        using var admin = await SettlementScenario.OperatorAsync(portal, Admin, ct);
+
+        await SettlementScenario.SettleUntilAsync(admin, scenario.Epoch, ct);
+
+        await using var db = PostgresFixture.CreateContext(portal.ConnectionString);
+        var rows = await db.EpochMinerRewards.AsNoTracking().Where(r => r.Epoch == scenario.Epoch).ToListAsync(ct);
+        Assert.Equal(new[] { MinerChainId.Of(idle), MinerChainId.Of(scenario.MinerId) }.Order(StringComparer.Ordinal), rows.Select(r => r.MinerChainId).Order(StringComparer.Ordinal));
+        // The miner's row is its part of the posted tree: the owner's leaf, and the stakers' leaves as its bribe.
+        var tree = await GetTreeAsync(portal, scenario.Epoch, ct);
+        var amounts = tree.Tree!.Values.ToDictionary(v => v.Value[1], v => BigInteger.Parse(v.Value[2]) + BigInteger.Parse(v.Value[3]));
+        var settled = rows.Single(r => r.MinerChainId == MinerChainId.Of(scenario.MinerId));
+        var stake = SettlementScenario.StakeA + SettlementScenario.StakeB;
+        Assert.Equal((scenario.RewardAddress, stake, stake, SettlementScenario.BribeBps),
+            (settled.RewardAddress, Wei(settled.StakeWei), Wei(settled.EfficiencyNumerator), settled.BribeBps));
+        Assert.Equal(amounts[scenario.RewardAddress], Wei(settled.OwnerPaid));
+        Assert.Equal(amounts[Lower(scenario.StakerA)] + amounts[Lower(scenario.StakerB)], Wei(settled.BribePaid));
+        Assert.Equal(Wei(settled.OwnerPaid) + Wei(settled.BribePaid), Wei(settled.WaifuReward) + Wei(settled.LlamaReward));
+        Assert.True(settled.WaifuReward > settled.LlamaReward && settled.LlamaReward > 0);
+        // The idle miner had stake and no points: reward 0 at its efficiency.
+        var idleRow = rows.Single(r => r.MinerChainId == MinerChainId.Of(idle));
+        Assert.Equal((12_000 * ChainActors.Heu, 12_000 * ChainActors.Heu, 0m, 0m, 0m, 0m),
+            (Wei(idleRow.StakeWei), Wei(idleRow.EfficiencyNumerator), idleRow.WaifuReward, idleRow.LlamaReward, idleRow.BribePaid, idleRow.OwnerPaid));
+
+        // Up for the last two days of the week, so the rate is neither 0 nor the whole week's.
+        var now = DateTimeOffset.UtcNow;
+        db.MinerSessions.Add(new MinerSession { MinerId = scenario.MinerId, StartedAt = now.AddDays(-2), LastSeenAt = now });
+        await db.SaveChangesAsync(ct);
+        await portal.Services.GetRequiredService<NetworkSnapshotService>().RefreshAsync(ct);
+        var row = await LeaderboardRowAsync(portal, scenario.MinerId, ct);
+
+        var expected = ExpectedApr.Estimate(new MinerOutlookInput(
+            [new MinerEpochReward((ulong)scenario.Epoch, Wei(settled.WaifuReward) + Wei(settled.LlamaReward), Wei(settled.EfficiencyNumerator))],
+            SettlementScenario.BribeBps,
+            new BigInteger((row.StakeHeu + row.StakeEsHeu) * 1_000_000_000_000_000_000m),
+            (long)Math.Round(row.Uptime7d * 1_000_000),
+            (ulong)(scenario.End - scenario.Start).TotalSeconds));
+        Assert.InRange(row.Uptime7d, 0.2, 0.4);
+        Assert.NotNull(expected.Apr);
+        Assert.True(expected.Apr > 0);
+        Assert.Equal((expected.Apr, expected.Formula, true), (row.ExpectedApr, row.AprBasis, row.AprHasHistory));
+        var idleOnBoard = await LeaderboardRowAsync(portal, idle, ct);
+        Assert.Equal((0m, true), (idleOnBoard.ExpectedApr, idleOnBoard.AprHasHistory));
     }
 
     [Fact]
@@ -306,6 +366,14 @@ public sealed class EpochSettlementTests(PostgresFixture postgres, DeployedChain
         using var client = portal.CreateClient();
         return (await client.GetFromJsonAsync<RewardEpochTree>($"/api/rewards/epochs/{epoch}", ct))!;
     }
+
+    private static async Task<LeaderboardRow> LeaderboardRowAsync(WebApplicationFactory<PortalOptions> portal, string minerId, CancellationToken ct)
+    {
+        using var client = portal.CreateClient();
+        return (await client.GetFromJsonAsync<LeaderboardPage>($"/api/leaderboard?q={minerId}", ct))!.Rows.Single();
+    }
+
+    private static BigInteger Wei(decimal wei) => new(wei);
 
     private static async Task<RewardAccount> GetAccountAsync(WebApplicationFactory<PortalOptions> portal, string account, CancellationToken ct)
     {

@@ -86,6 +86,19 @@ internal sealed class SettlementScenario
         };
     }
 
+    /// <summary>A miner registered on chain and in the portal with <paramref name="stake"/> on it and no points: idle in every epoch.</summary>
+    public static async Task<string> AddIdleStakedMinerAsync(PortalApp portal, DeployedChainFixture chain, BigInteger stake, CancellationToken ct)
+    {
+        var actors = new ChainActors(chain.Rpc, chain.Manifest);
+        var minerId = $"idle-{Guid.NewGuid():N}"[..24];
+        var owner = await actors.NewUserAsync(0);
+        var chainId = ChainActors.MinerId(minerId);
+        await actors.Staking.RegisterMinerAsync(actors.Send(owner), chainId, ct);
+        await StakeAsync(actors, chainId, stake, ct);
+        await portal.AddMinerAsync(minerId, DateTimeOffset.UtcNow);
+        return minerId;
+    }
+
     private static async Task<EthECKey> StakeAsync(ChainActors actors, byte[] chainId, BigInteger amount, CancellationToken ct)
     {
         var staker = await actors.NewUserAsync(amount);

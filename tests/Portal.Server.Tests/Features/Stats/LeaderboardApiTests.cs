@@ -1,12 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Numerics;
 using System.Text.Json;
+using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Staking;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Network;
+using Heurist.Portal.Data.Rewards;
+using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Network;
 using Heurist.Testing;
+using ExpectedApr = Heurist.Protocol.Rewards.ExpectedApr;
+using MinerEpochReward = Heurist.Protocol.Rewards.MinerEpochReward;
+using MinerOutlookInput = Heurist.Protocol.Rewards.MinerOutlookInput;
 using Microsoft.EntityFrameworkCore;
 
 namespace Heurist.Portal.Server.Tests.Features.Stats;
@@ -49,17 +56,49 @@ public sealed class LeaderboardNetwork(PostgresFixture postgres, DeployedChainFi
         // table, and a seeded row on a real event's (block, log index) stopped the indexer, and the portal with it.
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_010, 500, now.AddDays(-2)));
         db.BribeChanges.Add(StatsSeed.Bribe("board-05", 900_000_020, 1_250, now.AddDays(-1)));
+        db.Stakes.Add(StatsSeed.Stake("0x3333333333333333333333333333333333333333", "board-20", StakeKind.Heu, 15_000m));
+        // Up for the last day of the week, so its expected APR is neither 0 nor its whole-week rate.
+        db.MinerSessions.Add(new MinerSession { MinerId = "board-05", StartedAt = now.AddDays(-1), LastSeenAt = now });
+        // Two settled epochs, the later one empty: board-05, board-10 and board-20 earned in the first.
+        var epochStart = now.AddHours(-3);
+        db.EpochSettlements.Add(new EpochSettlementRecord { Epoch = 1, Status = EpochSettlementStatus.Posted, StartsAt = epochStart, EndsAt = epochStart.AddHours(1), ComputedAt = now });
+        db.EpochSettlements.Add(new EpochSettlementRecord { Epoch = 2, Status = EpochSettlementStatus.Empty, StartsAt = epochStart.AddHours(1), EndsAt = epochStart.AddHours(2), ComputedAt = now });
+        db.EpochMinerRewards.AddRange(
+            SettledEpoch1("board-05", waifuTokens: 800m, llamaTokens: 200m, stakeTokens: 65_000m, bribeBps: 1_250),
+            SettledEpoch1("board-10", waifuTokens: 40m, llamaTokens: 0m, stakeTokens: 20_000m, bribeBps: 0),
+            SettledEpoch1("board-20", waifuTokens: 90m, llamaTokens: 10m, stakeTokens: 15_000m, bribeBps: 0));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         await StatsSeed.RefreshAsync(portal);
     }
 
     public ValueTask DisposeAsync() => Portal.DisposeAsync();
+
+    /// <summary>A miner's row of settled epoch 1: its rewards, and its efficiency from the stake it had then.</summary>
+    public static EpochMinerRewardRecord SettledEpoch1(string minerId, decimal waifuTokens, decimal llamaTokens, decimal stakeTokens, int bribeBps)
+    {
+        var reward = (waifuTokens + llamaTokens) * StatsSeed.Wei;
+        var bribe = reward * bribeBps / 10_000;
+        return new EpochMinerRewardRecord
+        {
+            Epoch = 1,
+            MinerChainId = MinerChainId.Of(minerId),
+            RewardAddress = AnvilAccounts.Address(1).ToLowerInvariant(),
+            StakeWei = stakeTokens * StatsSeed.Wei,
+            EfficiencyNumerator = Math.Min(stakeTokens, 100_000m) * StatsSeed.Wei,
+            WaifuReward = waifuTokens * StatsSeed.Wei,
+            LlamaReward = llamaTokens * StatsSeed.Wei,
+            BribePaid = bribe,
+            OwnerPaid = reward - bribe,
+            BribeBps = bribeBps,
+        };
+    }
 }
 
 /// <summary>/api/leaderboard and /api/miners/{id}.</summary>
 public sealed class LeaderboardApiTests(LeaderboardNetwork network) : IClassFixture<LeaderboardNetwork>
 {
     private static readonly string[] Devices = LeaderboardNetwork.Devices;
+    private static readonly BigInteger Token = BigInteger.Pow(10, 18);
     private readonly PortalApp portal = network.Portal;
 
     [Fact]
@@ -141,6 +180,51 @@ public sealed class LeaderboardApiTests(LeaderboardNetwork network) : IClassFixt
         Assert.Equal(10_000m, row.StakeEsHeu);
         Assert.Equal(0.65m, row.StakeEfficiency);
         Assert.Equal(1_250, row.BribeBasisPoints);
+    }
+
+    [Fact]
+    public async Task Expected_apr_is_the_estimate_of_the_miners_settled_epochs_and_sorting_by_it_puts_the_misses_last_both_ways()
+    {
+        var down = await GetAsync("/api/leaderboard?sort=apr&desc=true&pageSize=100");
+        var up = await GetAsync("/api/leaderboard?sort=apr&desc=false&pageSize=100");
+
+        Assert.Equal(["board-05", "board-20"], down.Rows.Take(2).Select(r => r.MinerId));
+        Assert.Equal(["board-20", "board-05"], up.Rows.Take(2).Select(r => r.MinerId));
+        foreach (var page in new[] { down, up })
+        {
+            // The misses follow in rank order whichever way the column is sorted.
+            Assert.All(page.Rows.Skip(2), r => Assert.Null(r.ExpectedApr));
+            Assert.Equal(page.Rows.Skip(2).Select(r => r.Rank).Order(), page.Rows.Skip(2).Select(r => r.Rank));
+        }
+
+        var board05 = down.Rows[0];
+        Assert.InRange(board05.Uptime7d, 0.1, 0.2);
+        var expected = ExpectedApr.Estimate(new MinerOutlookInput(
+            [new MinerEpochReward(1, 1_000 * Token, 65_000 * Token)], 1_250, 65_000 * Token, (long)Math.Round(board05.Uptime7d * 1_000_000), 3_600));
+        Assert.NotNull(expected.Apr);
+        Assert.NotEqual(0m, expected.Apr);
+        Assert.Equal((expected.Apr, expected.Formula, true), (board05.ExpectedApr, board05.AprBasis, board05.AprHasHistory));
+        Assert.Equal(0m, down.Rows[1].ExpectedApr);
+
+        // board-10 earned in epoch 1 but has no stake now; board-07 never earned in a settled epoch.
+        var board10 = down.Rows.Single(r => r.MinerId == "board-10");
+        Assert.True(board10.AprHasHistory);
+        Assert.EndsWith("no stake yet, so no rate", board10.AprBasis, StringComparison.Ordinal);
+        var board07 = down.Rows.Single(r => r.MinerId == "board-07");
+        Assert.False(board07.AprHasHistory);
+        Assert.StartsWith("No history", board07.AprBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_miners_page_carries_the_outlook_its_expected_apr_was_computed_from()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var miner = (await portal.CreateClient().GetFromJsonAsync<MinerDetails>("/api/miners/board-05", ct))!;
+
+        var outlook = miner.Outlook;
+        Assert.Equal([new MinerOutlookEpoch(1, Wei.ToText(1_000 * Token), Wei.ToText(65_000 * Token))], outlook.History);
+        Assert.Equal((1_250, Wei.ToText(65_000 * Token), 3_600L, 5_000), (outlook.BribeBps, outlook.TotalStakeWei, outlook.EpochLengthSeconds, outlook.EsHeuShareBps));
+        Assert.Equal(miner.Summary.ExpectedApr, outlook.Estimate().Apr);
     }
 
     [Fact]
