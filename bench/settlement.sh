@@ -6,7 +6,8 @@
 # The epoch is synthetic, drawn from --seed in bench/Settlement/SyntheticEpoch.cs: Pareto points, stakes across the
 # 10,000/100,000-token efficiency edges, distinct stakers (some on several miners), bribes 0-10,000 bps.
 # Then on an anvil of its own: claim.gas (gasUsed of RewardsDistributor.claim for the benchmark tree's deepest leaf,
-# with claim.leaves and claim.proof_depth), and indexer.events_per_s (ChainIndexer catching up a burst of --events
+# with claim.leaves and claim.proof_depth; claim.gas_returning is the same account's claim of the next epoch, once
+# it holds HEU and esHEU), and indexer.events_per_s (ChainIndexer catching up a burst of --events
 # Staked transactions, mined in one block, into a fresh PostgreSQL cluster; with indexer.events, .staked_events and
 # .seconds).
 #   bench/settlement.sh [--miners N] [--stakers N] [--seed N] [--events N]     (defaults 10000, 100000, 1, 10000)

@@ -79,6 +79,17 @@ internal static class ChainBenchmark
         Print("claim.leaves", leaves.Count);
         Print("claim.proof_depth", proof.Count);
         Print("claim.gas", (long)receipt.GasUsed.Value);
+
+        // The same account's claim for the next epoch, once it holds HEU and esHEU: what a staker pays every epoch
+        // after its first (its balances are no longer new storage).
+        var next = epoch + 1;
+        var nextLeaves = leaves.Select(l => l with { Epoch = next }).ToList();
+        var nextTree = MerkleTree.Build(nextLeaves);
+        await rpc.Client.SendRequestAsync<object>("evm_increaseTime", null, new HexBigInteger(24 * 60 * 60).HexValue);
+        await rpc.Client.SendRequestAsync<object>("evm_mine");
+        await distributor.PostRootAsync(rpc.As(AnvilAccounts.SettlementKey, manifest.ChainId), next, nextTree.Root, heuTotal, esHeuTotal);
+        var again = await distributor.ClaimAsync(rpc.As(AnvilAccounts.Owner, manifest.ChainId), next, leaf.Account, leaf.Heu, leaf.EsHeu, nextTree.Proof(deepest));
+        Print("claim.gas_returning", (long)again.GasUsed.Value);
     }
 
     /// <summary>

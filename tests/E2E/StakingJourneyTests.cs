@@ -58,6 +58,13 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await GoAsync("/staking");
         await Expect(PositionRow(Miner, "HEU")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Screenshots.SaveAsync(_page, "staking-positions");
+
+        // On a phone the positions fold into cards and nothing runs off the side.
+        await _page.SetViewportSizeAsync(390, 844);
+        await GoAsync("/staking");
+        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = $"Unstake HEU from {Miner}" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(_page, "staking-mobile");
+        Assert.True(await FitsWidthAsync(390), $"/staking is {await ScrollWidthAsync()} px wide on a 390 px screen.");
     }
 
     [Fact]
@@ -183,6 +190,12 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await claim.ClickAsync();
         await Expect(_page.GetByTestId($"reward-status-{epoch}")).ToContainTextAsync("Claimed", new() { Timeout = 60_000 });
         await Screenshots.SaveAsync(_page, "rewards-claimed");
+        // A phone opens the page at its own width.
+        await _page.SetViewportSizeAsync(390, 844);
+        await GoAsync("/rewards");
+        await Expect(_page.GetByTestId($"reward-status-{epoch}")).ToContainTextAsync("Claimed", new() { Timeout = 30_000 });
+        await Screenshots.SaveAsync(_page, "rewards-mobile");
+        Assert.True(await FitsWidthAsync(390), $"/rewards is {await ScrollWidthAsync()} px wide on a 390 px screen.");
 
         // The leaf's amounts, as the portal publishes them, arrived on chain.
         var account = JsonDocument.Parse(await _page.EvaluateAsync<string>($"async () => (await fetch('/api/rewards/accounts/{carol}')).text()")).RootElement;
@@ -246,6 +259,11 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
             await Task.Delay(1_000, TestContext.Current.CancellationToken);
         }
     }
+
+    private Task<int> ScrollWidthAsync() => _page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+
+    private Task<bool> FitsWidthAsync(int width)
+        => _page.EvaluateAsync<bool>($"() => document.documentElement.scrollWidth <= {width}");
 
     private async Task AddSecondMinerAsync()
     {

@@ -41,6 +41,7 @@ public sealed partial class StakingPage : IDisposable
     private bool _running;
     private string[] _chartLabels = [];
     private List<ChartSeries<double>> _chartSeries = [];
+    private readonly LineChartOptions _chartOptions = new() { MaxNumYAxisTicks = 6, ShowDataMarkers = false };
 
     [Inject]
     private WalletService Wallet { get; set; } = default!;
@@ -322,6 +323,8 @@ public sealed partial class StakingPage : IDisposable
     private void PrepareChart(StakeHistory history, RewardAccount? rewards)
     {
         var epochs = history.Epochs;
+        // Markers show a short history (a single epoch is one point, no line); a long one reads better as lines.
+        _chartOptions.ShowDataMarkers = epochs.Count < 30;
         // A label every few epochs, so a long history stays readable at 390 px.
         var every = Math.Max(1, epochs.Count / 6);
         _chartLabels = [.. epochs.Select((e, i) => (epochs.Count - 1 - i) % every == 0 ? e.Epoch.ToString(CultureInfo.InvariantCulture) : "")];
