@@ -163,7 +163,7 @@ public static class ExpectedApr
         var epochsPerYear = (decimal)SecondsPerYear / input.EpochLengthSeconds;
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{TokenAmounts.Format(rho)} HEU per epoch at full efficiency (last {used} settled epoch{(used == 1 ? "" : "s")}) "
-            + $"× efficiency {efficiency:0.####} × uptime {input.UptimePpm / 10_000m:0.#}% × bribe {input.BribeBps / 100m:0.##}% "
+            + $"× efficiency {efficiency:0.####} × uptime {input.UptimePpm / 10_000m:0.####}% × bribe {input.BribeBps / 100m:0.##}% "
             + $"× {epochsPerYear:0.##} epochs a year ÷ stake {TokenAmounts.Format(input.TotalStakeWei)}");
         return apr is { } rate
             ? string.Create(CultureInfo.InvariantCulture, $"{text} = {rate * 100:0.##}%")

@@ -190,6 +190,15 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
         await claim.ClickAsync();
         await Expect(_page.GetByTestId($"reward-status-{epoch}")).ToContainTextAsync("Claimed", new() { Timeout = 60_000 });
         await Screenshots.SaveAsync(_page, "rewards-claimed");
+        // The settled epoch gives the miner an expected APR on the leaderboard, with its formula on hover.
+        await _page.SetViewportSizeAsync(1366, 900);
+        await GoAsync("/leaderboard");
+        var apr = _page.Locator($"tr:has([data-testid=leaderboard-row][data-miner-id='{Miner}'])").GetByTestId("apr");
+        await Expect(apr).ToContainTextAsync("%", new() { Timeout = 30_000 });
+        await apr.HoverAsync();
+        await Expect(_page.Locator(".mud-tooltip").Filter(new() { HasText = "epochs a year" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Screenshots.SaveAsync(_page, "leaderboard-apr");
+
         // A phone opens the page at its own width.
         await _page.SetViewportSizeAsync(390, 844);
         await GoAsync("/rewards");
