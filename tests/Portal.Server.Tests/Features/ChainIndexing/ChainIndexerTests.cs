@@ -45,7 +45,9 @@ public sealed class ChainIndexerTests(PostgresFixture postgres, DeployedChainFix
         var epochNow = await actors.Staking.CurrentEpochAsync();
 
         var imageHash = ChainActors.RandomHash();
-        var authorization = new MintAuthorization(key.Address, imageHash, "sdxl", "ipfs://bafy/indexer.json", (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        // Other tests on the shared chain move its clock ahead of ours: deadlines and cooldowns are on the chain's clock.
+        var chainNow = DateTimeOffset.FromUnixTimeSeconds((long)(await chain.Rpc.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest())).Timestamp.Value);
+        var authorization = new MintAuthorization(key.Address, imageHash, "sdxl", "ipfs://bafy/indexer.json", (ulong)chainNow.AddHours(1).ToUnixTimeSeconds());
         var signature = authorization.Sign(AnvilAccounts.StudioSigner, chain.Manifest.ChainId, actors.Nft.Address);
         await actors.Nft.MintAsync(user, key.Address, imageHash, "sdxl", authorization.Uri, authorization.Deadline, signature, ct);
 
@@ -71,7 +73,7 @@ public sealed class ChainIndexerTests(PostgresFixture postgres, DeployedChainFix
         var request = await db.UnstakeRequests.AsNoTracking().SingleAsync(r => r.Staker == staker, ct);
         Assert.Equal(1_000m * 1e18m, request.Amount);
         Assert.False(request.Withdrawn);
-        Assert.InRange(request.AvailableAt, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31).AddHours(2));
+        Assert.InRange(request.AvailableAt, chainNow.AddDays(29), chainNow.AddDays(31).AddHours(2));
 
         var bribe = await db.BribeChanges.AsNoTracking().SingleAsync(b => b.MinerChainId == idA, ct);
         Assert.Equal(1_500, bribe.BasisPoints);
