@@ -316,23 +316,12 @@ public sealed class StakingJourneyTests(RunningPortal portal, BrowserFixture bro
     private Task WaitInteractiveAsync()
         => Expect(_page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
-    private async Task ConnectAsync()
-    {
-        await _page.GetByTestId("connect-wallet").ClickAsync();
-        var option = _page.GetByTestId("wallet-option").Filter(new() { HasText = TestWallet.Name });
-        await Expect(option).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await option.ClickAsync();
-        await Expect(_page.GetByTestId("account-button")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-    }
+    private Task ConnectAsync() => WalletSteps.ConnectAsync(_page);
 
     private async Task SignInAsync()
     {
-        if (!await _page.GetByTestId("account-address").IsVisibleAsync())
-        {
-            await _page.GetByTestId("account-button").ClickAsync();
-        }
-        await _page.GetByTestId("sign-in").ClickAsync();
-        await Expect(_page.GetByTestId("signed-in-dot")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await WalletSteps.SignInAsync(_page);
+        // Close the account panel, which covers the page.
         await _page.Keyboard.PressAsync("Escape");
     }
 

@@ -115,30 +115,11 @@ public sealed class WalletJourneyTests(RunningPortal portal, BrowserFixture brow
     private Task WaitInteractiveAsync()
         => Expect(_page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
-    private async Task ConnectAsync()
-    {
-        await _page.GetByTestId("connect-wallet").ClickAsync();
-        var option = _page.GetByTestId("wallet-option").Filter(new() { HasText = TestWallet.Name });
-        await Expect(option).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await option.ClickAsync();
-        await Expect(_page.GetByTestId("account-button")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-    }
+    private Task ConnectAsync() => WalletSteps.ConnectAsync(_page);
 
-    private async Task OpenAccountMenuAsync()
-    {
-        if (!await _page.GetByTestId("account-address").IsVisibleAsync())
-        {
-            await _page.GetByTestId("account-button").ClickAsync();
-        }
-        await Expect(_page.GetByTestId("account-address")).ToBeVisibleAsync();
-    }
+    private Task OpenAccountMenuAsync() => WalletSteps.OpenAccountMenuAsync(_page);
 
-    private async Task SignInAsync()
-    {
-        await OpenAccountMenuAsync();
-        await _page.GetByTestId("sign-in").ClickAsync();
-        await Expect(_page.GetByTestId("signed-in-dot")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-    }
+    private Task SignInAsync() => WalletSteps.SignInAsync(_page);
 
     /// <summary>Who the portal thinks this browser is, asked with the browser's own cookie.</summary>
     private Task<string?> SessionAddressAsync()
