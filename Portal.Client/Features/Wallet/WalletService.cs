@@ -92,24 +92,37 @@ public sealed class WalletService : IWalletEvents, IDisposable
 
     public TokenBalance EsHeu { get; private set; } = TokenBalance.Pending("esHEU");
 
+    /// <summary>
+    /// True until <see cref="InitializeAsync"/> has found the wallets and reconnected a remembered one: a page shows
+    /// "loading" then, not "connect a wallet", which a returning visitor would otherwise see flash by.
+    /// </summary>
+    public bool IsStarting { get; private set; } = true;
+
     /// <summary>Finds the wallets, the session and the portal's chain, and reconnects a remembered wallet; once per scope.</summary>
     public Task InitializeAsync() => _initialization ??= InitializeCoreAsync();
 
     private async Task InitializeCoreAsync()
     {
-        var chain = LoadChainAsync();
         try
         {
-            SignedInAddress = await _authState.GetAddressAsync();
+            var chain = LoadChainAsync();
+            try
+            {
+                SignedInAddress = await _authState.GetAddressAsync();
+            }
+            catch (Exception ex) when (IsExpectedFailure(ex))
+            {
+                SignedInAddress = null;
+            }
+            await DiscoverAsync();
+            await chain;
+            await RestoreAsync();
         }
-        catch (Exception ex) when (IsExpectedFailure(ex))
+        finally
         {
-            SignedInAddress = null;
+            IsStarting = false;
+            Notify();
         }
-        await DiscoverAsync();
-        await chain;
-        await RestoreAsync();
-        Notify();
     }
 
     /// <summary>Asks the browser's wallets to announce themselves again.</summary>

@@ -48,9 +48,13 @@ public sealed class RewardsPageTests : ChainTestContext
     private static string Text(IRenderedComponent<RewardsPage> page, string testId) => page.Find($"[data-testid='{testId}']").TextContent.Trim();
 
     [Fact]
-    public void Without_a_wallet_the_page_asks_to_connect_one()
+    public async Task Without_a_wallet_the_page_asks_to_connect_one()
     {
         var page = Render<RewardsPage>();
+        // Until the wallets are found, the page does not say there is none.
+        Assert.NotEmpty(page.FindAll("[data-testid$='-starting']"));
+        await page.InvokeAsync(() => WalletService.InitializeAsync());
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid$='-starting']")));
 
         Assert.Contains("Connect a wallet", Text(page, "rewards-connect"), StringComparison.Ordinal);
         Assert.Empty(Rewards.Requests);

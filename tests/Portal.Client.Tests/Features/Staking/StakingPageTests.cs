@@ -27,9 +27,13 @@ public sealed class StakingPageTests : ChainTestContext
         ]));
 
     [Fact]
-    public void Without_a_wallet_the_page_asks_to_connect_one()
+    public async Task Without_a_wallet_the_page_asks_to_connect_one()
     {
         var page = Render<StakingPage>();
+        // Until the wallets are found, the page does not say there is none.
+        Assert.NotEmpty(page.FindAll("[data-testid$='-starting']"));
+        await page.InvokeAsync(() => WalletService.InitializeAsync());
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid$='-starting']")));
 
         Assert.Contains("Connect a wallet", page.Find("[data-testid='staking-connect']").TextContent, StringComparison.Ordinal);
         Assert.Empty(Staking.Requests);

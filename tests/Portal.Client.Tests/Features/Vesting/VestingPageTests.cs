@@ -24,9 +24,13 @@ public sealed class VestingPageTests : ChainTestContext
     }
 
     [Fact]
-    public void Without_a_wallet_the_page_asks_to_connect_one()
+    public async Task Without_a_wallet_the_page_asks_to_connect_one()
     {
         var page = Render<VestingPage>();
+        // Until the wallets are found, the page does not say there is none.
+        Assert.NotEmpty(page.FindAll("[data-testid$='-starting']"));
+        await page.InvokeAsync(() => WalletService.InitializeAsync());
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid$='-starting']")));
 
         Assert.NotNull(page.Find("[data-testid='vesting-connect']"));
     }
