@@ -257,8 +257,9 @@ public sealed class EpochSettlementTests(PostgresFixture postgres, DeployedChain
         var stored = await GetTreeAsync(portal, epoch, ct);
         Assert.Null(stored.Tree);
         Assert.Equal((0, "0", "0"), (stored.Epoch.LeafCount, stored.Epoch.HeuTotal, stored.Epoch.EsHeuTotal));
-        var listed = await portal.CreateClient().GetFromJsonAsync<RewardEpochSummary[]>("/api/rewards/epochs?limit=3", ct);
-        Assert.Equal(epoch, listed![0].Epoch);
+        // Other tests on the shared chain may have moved its clock further, so later epochs can be settled too.
+        var listed = (await portal.CreateClient().GetFromJsonAsync<RewardEpochSummary[]>("/api/rewards/epochs?limit=100", ct))!;
+        Assert.Contains(listed, e => e.Epoch == epoch && e.Status == RewardEpochStatus.Empty);
         Assert.True(listed.Zip(listed.Skip(1)).All(pair => pair.First.Epoch > pair.Second.Epoch), "newest first");
     }
 
