@@ -24,7 +24,8 @@ public sealed record StudioModel(
 
 /// <summary>
 /// An image job as the Studio shows it: the request, the progress and the result. The preview is a data: URL
-/// of the latents while the job runs.
+/// of the latents while the job runs. <c>MintedTokenId</c> is the Imaginaries token of the image once the portal has
+/// indexed its mint.
 /// </summary>
 public sealed record ImageJobView(
     Guid Id,
@@ -47,7 +48,8 @@ public sealed record ImageJobView(
     decimal? Points,
     string? Error,
     bool Demo,
-    string? PreviewDataUrl)
+    string? PreviewDataUrl,
+    string? MintedTokenId = null)
 {
     [JsonIgnore]
     public bool IsFinished => State is ImageJobState.Succeeded or ImageJobState.Failed or ImageJobState.Canceled;
