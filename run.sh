@@ -20,6 +20,15 @@ if [ -z "${Chain__RpcUrl:-}" ] && [ ! -x Contracts/node_modules/@foundry-rs/anvi
   (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+if [ -z "${Chain__BundlerUrl:-}" ] && [ ! -f Bundler/node_modules/@pimlico/alto/esm/cli/alto.js ]; then
+  if ! command -v npm >/dev/null; then
+    echo "error: npm is needed to install the Alto bundler; install Node.js 20, or set Chain__BundlerUrl to an existing ERC-4337 bundler." >&2
+    exit 1
+  fi
+  echo "Installing the Alto bundler (npm ci in Bundler)…"
+  (cd Bundler && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # libsecp256k1 makes sign-in's signature recovery five times faster; without it the portal uses the C# port.
 if ! ldconfig -p | grep -q 'libsecp256k1\.so\.1 '; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -43,6 +43,11 @@ if ! $fast; then
     echo "Installing anvil, viem, ethers, siwe and merkle-tree (npm ci in Contracts)…"
     (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # Alto, the ERC-4337 bundler that the minting tests send user operations through.
+  if [ ! -f Bundler/node_modules/@pimlico/alto/esm/cli/alto.js ]; then
+    echo "Installing the Alto bundler (npm ci in Bundler)…"
+    (cd Bundler && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
 
 dotnet build HeuristPortal.sln -c Release --nologo -v quiet -clp:ErrorsOnly

@@ -14,6 +14,9 @@ public static class RepositoryPaths
 
     public static string Contracts => Path.Combine(Root, "Contracts");
 
+    /// <summary>The npm folder of the local ERC-4337 bundler (Alto).</summary>
+    public static string Bundler => Path.Combine(Root, "Bundler");
+
     /// <summary>The built dll of a host project, in <paramref name="configuration"/> or else the running program's own.</summary>
     public static string BuiltAssembly(string project, string? configuration = null)
         => Path.Combine(Root, project, "bin", configuration ?? Configuration, "net10.0", project + ".dll");

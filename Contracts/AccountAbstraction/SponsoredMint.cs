@@ -44,12 +44,13 @@ public sealed record SponsoredMintGas
 /// <summary>
 /// The gasless mint of an Imaginaries NFT: an ERC-4337 v0.8 user operation from the creator's SimpleAccount (owned by
 /// the creator's wallet, deployed by its first operation) that calls <c>execute(nft, 0, mint(...))</c>, sponsored by
-/// the HeuristPaymaster, signed by the wallet, and submitted by the portal's bundler key through <c>handleOps</c>.
+/// the HeuristPaymaster, signed by the wallet, and submitted through an ERC-4337 bundler (or, in tests and benchmarks,
+/// straight to <c>handleOps</c> from a bundler key).
 /// </summary>
 /// <remarks>
-/// The order matters: <see cref="PrepareAsync"/> builds the operation and has the sponsor sign it (the sponsor's hash
+/// The order matters: PrepareAsync builds the operation and has the sponsor sign it (the sponsor's hash
 /// covers everything but paymasterAndData and the signature); the wallet then signs <see cref="Hash"/> (it covers
-/// paymasterAndData too) with eth_signTypedData_v4 of <see cref="TypedDataJson"/>; <see cref="SubmitAsync"/> sends it.
+/// paymasterAndData too) with eth_signTypedData_v4 of <see cref="TypedDataJson"/>; <see cref="SendAsync"/> or <see cref="SubmitAsync"/> sends it.
 /// </remarks>
 public sealed class SponsoredMint
 {
@@ -141,10 +142,42 @@ public sealed class SponsoredMint
         return Sponsor(operation, sponsor, validUntil, validAfter);
     }
 
-    /// <summary>Fills in paymasterAndData with the sponsor's signature for the window; call before the wallet signs.</summary>
-    public PackedUserOperation Sponsor(PackedUserOperation operation, EthECKey sponsor, ulong validUntil, ulong validAfter = 0)
+    /// <summary>
+    /// As <see cref="PrepareAsync(MintAuthorization, byte[], EthECKey, ulong, ulong)"/>, with the gas limits that
+    /// <paramref name="bundler"/> estimates instead of the defaults, and the sponsor's signature made over them.
+    /// </summary>
+    public async Task<PackedUserOperation> PrepareAsync(
+        MintAuthorization authorization, byte[] studioSignature, EthECKey sponsor, ulong validUntil, ulong validAfter,
+        BundlerClient bundler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bundler);
+        var guess = await PrepareAsync(authorization, studioSignature, sponsor, validUntil, validAfter).ConfigureAwait(false);
+        // A throwaway key's signature has the wallet's shape: the account reports a signature failure instead of
+        // reverting, and estimation ignores that failure.
+        var probe = SignAsOwner(guess, EthECKey.GenerateKey());
+        var estimate = await bundler.EstimateUserOperationGasAsync(probe, EntryPoint, cancellationToken).ConfigureAwait(false);
+        var estimated = guess with
+        {
+            AccountGasLimits = UserOperations.PackUInt128Pair(estimate.VerificationGasLimit, estimate.CallGasLimit),
+            PreVerificationGas = estimate.PreVerificationGas,
+        };
+        return Sponsor(estimated, sponsor, validUntil, validAfter, estimate.PaymasterVerificationGasLimit);
+    }
+
+    /// <summary>
+    /// Fills in paymasterAndData with the sponsor's signature for the window; call before the wallet signs. The
+    /// paymaster has no postOp, so it asks for no postOp gas.
+    /// </summary>
+    public PackedUserOperation Sponsor(PackedUserOperation operation, EthECKey sponsor, ulong validUntil, ulong validAfter = 0, BigInteger? paymasterVerificationGasLimit = null)
         => PaymasterSponsorship.Sponsor(operation, sponsor, ChainId, Paymaster,
-            new SponsorshipTerms(Gas.PaymasterVerificationGasLimit, BigInteger.Zero, validUntil, validAfter));
+            new SponsorshipTerms(paymasterVerificationGasLimit ?? Gas.PaymasterVerificationGasLimit, BigInteger.Zero, validUntil, validAfter));
+
+    /// <summary>Hands the signed operation to <paramref name="bundler"/>; returns the userOpHash it answered.</summary>
+    public Task<string> SendAsync(BundlerClient bundler, PackedUserOperation operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bundler);
+        return bundler.SendUserOperationAsync(operation, EntryPoint, cancellationToken);
+    }
 
     /// <summary>The userOpHash the wallet signs: the digest of <see cref="TypedDataJson"/>.</summary>
     public byte[] Hash(PackedUserOperation operation) => UserOperations.Hash(operation, EntryPoint, ChainId);

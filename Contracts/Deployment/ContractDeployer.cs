@@ -27,7 +27,7 @@ public sealed record DeploymentOptions
 }
 
 /// <summary>
-/// Deploys the whole chain layer: the ERC-4337 EntryPoint and SimpleAccountFactory (from the published artifacts),
+/// Deploys the whole chain layer: the ERC-4337 EntryPoint (at its canonical address) and SimpleAccountFactory (from the published artifacts),
 /// HEU, esHEU, MinerStaking, RewardsDistributor, ImaginariesNft and HeuristPaymaster; wires their roles; funds the paymaster.
 /// </summary>
 public static class ContractDeployer
@@ -41,7 +41,7 @@ public static class ContractDeployer
         var ownerAddress = options.Owner.GetPublicAddress();
         var startBlock = (ulong)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value + 1;
 
-        var entryPoint = await EntryPointContract.DeployAsync(owner, cancellationToken).ConfigureAwait(false);
+        var entryPoint = await CanonicalEntryPoint.EnsureAsync(owner, cancellationToken).ConfigureAwait(false);
         var factory = await SimpleAccountFactoryContract.DeployAsync(owner, entryPoint.Address, cancellationToken).ConfigureAwait(false);
         var heu = await HeuristTokenContract.DeployAsync(owner, ownerAddress, ownerAddress, cancellationToken).ConfigureAwait(false);
         var esHeu = await EscrowedHeuristContract.DeployAsync(owner, heu.Address, ownerAddress, cancellationToken).ConfigureAwait(false);

@@ -13,6 +13,8 @@ namespace Heurist.Testing;
 public sealed class DeployedChainFixture : IAsyncLifetime
 {
     private readonly AnvilFixture _anvil = new();
+    private readonly SemaphoreSlim _bundlerStart = new(1, 1);
+    private LocalAltoBundler? _bundler;
     private string? _folder;
 
     public Uri RpcUrl => _anvil.RpcUrl;
@@ -40,8 +42,30 @@ public sealed class DeployedChainFixture : IAsyncLifetime
         await Manifest.SaveAsync(ManifestPath);
     }
 
+    /// <summary>
+    /// An Alto bundler for this chain, started on the first call (it takes a few seconds, and most tests need none).
+    /// </summary>
+    public async Task<Uri> BundlerUrlAsync()
+    {
+        await _bundlerStart.WaitAsync();
+        try
+        {
+            _bundler ??= await TestBundler.StartAsync(RpcUrl, Path.Combine(_folder!, "alto.log"));
+            return _bundler.Url;
+        }
+        finally
+        {
+            _bundlerStart.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_bundler is not null)
+        {
+            await _bundler.DisposeAsync();
+        }
+        _bundlerStart.Dispose();
         await _anvil.DisposeAsync();
         if (_folder is not null)
         {

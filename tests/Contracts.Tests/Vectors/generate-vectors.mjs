@@ -701,6 +701,49 @@ const rewardTrees = rewardTreeCases.map(({ name, values }) => {
   return { name, values, root: tree.root, proofs: values.map((_, i) => tree.getProof(i)), dump: tree.dump() };
 });
 
+// ---------- ERC-4337 v0.8 user operations: viem's getUserOperationHash, the RPC form, and the paymaster's hash ----------
+const aa = require('viem/account-abstraction');
+const entryPointV08 = '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108';
+const userOperationCases = [
+  {
+    name: 'first mint: factory data, sponsored',
+    userOperation: {
+      sender: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', nonce: 0n,
+      factory: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', factoryData: '0x5fbfb9cf' + '00'.repeat(12) + 'f39fd6e51aad88f6f4ce6ab8827279cfffb92266' + '00'.repeat(32),
+      callData: '0xb61d27f6' + 'ab'.repeat(100), callGasLimit: 181234n, verificationGasLimit: 401000n, preVerificationGas: 52345n,
+      maxFeePerGas: 2000000000n, maxPriorityFeePerGas: 1000000000n,
+      paymaster: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9', paymasterVerificationGasLimit: 60000n, paymasterPostOpGasLimit: 0n,
+      paymasterData: '0x' + '0000773594000000000000' + '00' + 'ee'.repeat(65), signature: '0x' + '11'.repeat(65),
+    },
+    validUntil: 2000000000n, validAfter: 0n,
+  },
+  {
+    name: 'later mint: no factory, sponsored',
+    userOperation: {
+      sender: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', nonce: 7n,
+      callData: '0xb61d27f6' + 'cd'.repeat(70), callGasLimit: 90000n, verificationGasLimit: 70000n, preVerificationGas: 48000n,
+      maxFeePerGas: 3000000001n, maxPriorityFeePerGas: 1n,
+      paymaster: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9', paymasterVerificationGasLimit: 45678n, paymasterPostOpGasLimit: 0n,
+      paymasterData: '0x' + '00007735940000006553f100' + 'ee'.repeat(65), signature: '0x' + '22'.repeat(65),
+    },
+    validUntil: 2000000000n, validAfter: 1700000000n,
+  },
+];
+const quantity = (v) => toHex(v);
+const userOperations = userOperationCases.map(({ name, userOperation, validUntil, validAfter }) => {
+  const hash = aa.getUserOperationHash({ userOperation, entryPointAddress: entryPointV08, entryPointVersion: '0.8', chainId: 31337 });
+  const packed = aa.toPackedUserOperation(userOperation);
+  const paymasterHash = keccak256(encodeAbiParameters(
+    parseAbiParameters('address, uint256, bytes32, bytes32, bytes32, uint256, bytes32, uint256, address, uint48, uint48'),
+    [packed.sender, packed.nonce, keccak256(packed.initCode), keccak256(packed.callData), packed.accountGasLimits,
+      packed.preVerificationGas, packed.gasFees, 31337n, userOperation.paymaster, validUntil, validAfter]));
+  const rpc = Object.fromEntries(Object.entries(userOperation).map(([k, v]) => [k, typeof v === 'bigint' ? quantity(v) : v]));
+  return {
+    name, rpc, hash, paymasterHash, validUntil: validUntil.toString(), validAfter: validAfter.toString(),
+    packed: Object.fromEntries(Object.entries(packed).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v])),
+  };
+});
+
 const vectors = {
   generator: 'tests/Contracts.Tests/Vectors/generate-vectors.mjs',
   libraries: {
@@ -714,6 +757,7 @@ const vectors = {
   transactions,
   siwe, siweGrammar,
   rewardTrees,
+  userOperations,
 };
 
 const output = process.argv[2] ?? join(here, 'vectors.json');
