@@ -2,6 +2,7 @@ using Heurist.Portal.Data.Auth;
 using Heurist.Portal.Data.Chain;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
+using Heurist.Portal.Data.Minting;
 using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Probes;
 using Heurist.Portal.Data.Rewards;
@@ -43,6 +44,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<BribeChange> BribeChanges => Set<BribeChange>();
 
     public DbSet<NftToken> NftTokens => Set<NftToken>();
+
+    public DbSet<MintRequest> MintRequests => Set<MintRequest>();
+
+    public DbSet<NftMetadataDocument> NftMetadataDocuments => Set<NftMetadataDocument>();
 
     public DbSet<RewardEpoch> RewardEpochs => Set<RewardEpoch>();
 

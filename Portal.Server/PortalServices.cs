@@ -3,6 +3,7 @@ using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
+using Heurist.Portal.Server.Features.Minting;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
@@ -73,7 +74,8 @@ public static class PortalServices
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ServiceDefaultsExtensions.ReadyTag])
-            .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag]);
+            .AddCheck<ChainRpcHealthCheck>("chain-rpc", tags: [ServiceDefaultsExtensions.ReadyTag])
+            .AddCheck<PaymasterDepositHealthCheck>("paymaster-deposit", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddSingleton<JobTelemetry>();
         services.AddScoped<INetworkClient, NetworkService>();
@@ -92,6 +94,7 @@ public static class PortalServices
         services.AddHostedService<ImageJobListener>();
         services.AddScoped<StudioService>();
         services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
+        services.AddMinting();
         return builder;
     }
 

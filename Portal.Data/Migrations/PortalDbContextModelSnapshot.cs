@@ -679,6 +679,133 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("miners", (string)null);
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Minting.MintRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("account");
+
+                    b.Property<DateTimeOffset>("AuthorizationDeadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("authorization_deadline");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ImageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("image_sha256");
+
+                    b.Property<string>("MetadataSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("metadata_sha256");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("owner");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<DateTimeOffset>("SponsorshipValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sponsorship_valid_until");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TransactionHash")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("transaction_hash");
+
+                    b.Property<string>("UserOpHash")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("user_op_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mint_requests");
+
+                    b.HasIndex("MetadataSha256")
+                        .HasDatabaseName("ix_mint_requests_metadata_sha256");
+
+                    b.HasIndex("UserOpHash")
+                        .HasDatabaseName("ix_mint_requests_user_op_hash");
+
+                    b.HasIndex("ClientIp", "SentAt")
+                        .HasDatabaseName("ix_mint_requests_client_ip_sent_at");
+
+                    b.HasIndex("ImageSha256", "State")
+                        .HasDatabaseName("ix_mint_requests_image_sha256_state");
+
+                    b.HasIndex("Owner", "SentAt")
+                        .HasDatabaseName("ix_mint_requests_owner_sent_at");
+
+                    b.ToTable("mint_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Minting.NftMetadataDocument", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ImageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("image_sha256");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.HasKey("Sha256")
+                        .HasName("pk_nft_metadata_documents");
+
+                    b.HasIndex("ImageSha256")
+                        .HasDatabaseName("ix_nft_metadata_documents_image_sha256");
+
+                    b.ToTable("nft_metadata_documents", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Network.MinerHourly", b =>
                 {
                     b.Property<string>("MinerId")
@@ -1072,6 +1199,16 @@ namespace Heurist.Portal.Data.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Minting.MintRequest", b =>
+                {
+                    b.HasOne("Heurist.Portal.Data.Minting.NftMetadataDocument", null)
+                        .WithMany()
+                        .HasForeignKey("MetadataSha256")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_mint_requests_nft_metadata_documents_metadata_sha256");
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochMinerRewardRecord", b =>

@@ -8,6 +8,7 @@ using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Data.Network;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Auth;
+using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
@@ -122,7 +123,12 @@ public sealed partial class StudioService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var job = await db.ImageJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
-        return job is null ? null : ToView(job, await IsDemoAsync(db, job, cancellationToken));
+        if (job is null)
+        {
+            return null;
+        }
+        var minted = await MintedAsync(db, [job], cancellationToken);
+        return ToView(job, await IsDemoAsync(db, job, cancellationToken), minted.Contains(job.ImageSha256 ?? ""));
     }
 
     public async Task<ImageJobView?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
@@ -168,7 +174,20 @@ public sealed partial class StudioService(
             .Take(Math.Clamp(limit, 1, 200))
             .ToListAsync(cancellationToken);
         var demoMiners = await DemoMinersAsync(db, recent, cancellationToken);
-        return [.. recent.Select(j => ToView(j, demoMiners.Contains((j.MinerId, j.ModelId))))];
+        var minted = await MintedAsync(db, recent, cancellationToken);
+        return [.. recent.Select(j => ToView(j, demoMiners.Contains((j.MinerId, j.ModelId)), minted.Contains(j.ImageSha256 ?? "")))];
+    }
+
+    /// <summary>Which of the jobs' images the indexer has seen minted (an NFT's id is its image's hash).</summary>
+    private static async Task<HashSet<string>> MintedAsync(PortalDbContext db, IReadOnlyCollection<ImageJob> jobs, CancellationToken cancellationToken)
+    {
+        var hashes = jobs.Where(j => j.ImageSha256 is not null).Select(j => "0x" + j.ImageSha256).Distinct().ToList();
+        if (hashes.Count == 0)
+        {
+            return [];
+        }
+        var minted = await db.NftTokens.AsNoTracking().Where(t => hashes.Contains(t.ImageHash)).Select(t => t.ImageHash).ToListAsync(cancellationToken);
+        return [.. minted.Select(h => h[2..])];
     }
 
     /// <summary>Hands the unclaimed jobs of browser <paramref name="creatorId"/> to <paramref name="address"/>; returns how many.</summary>
@@ -219,7 +238,7 @@ public sealed partial class StudioService(
         return [.. demo.Select(d => ((string?)d.MinerId, d.ModelId))];
     }
 
-    public static ImageJobView ToView(ImageJob job, bool demo)
+    public static ImageJobView ToView(ImageJob job, bool demo, bool minted = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         return new ImageJobView(
@@ -243,7 +262,8 @@ public sealed partial class StudioService(
             job.Points,
             job.Error,
             demo,
-            job.State == ImageJobState.Running && job.Preview is { Length: > 0 } preview ? "data:image/png;base64," + Convert.ToBase64String(preview) : null);
+            job.State == ImageJobState.Running && job.Preview is { Length: > 0 } preview ? "data:image/png;base64," + Convert.ToBase64String(preview) : null,
+            minted && job.ImageSha256 is { } sha256 ? NftTokenIds.FromImageSha256(sha256) : null);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image job {JobId} queued on {Queue} as Hangfire job {HangfireJobId}")]

@@ -17,6 +17,8 @@ public sealed class ChainOptions
 
     public const string ManifestPathSetting = "Chain:ManifestPath";
 
+    public const string BundlerUrlSetting = "Chain:BundlerUrl";
+
     /// <summary>JSON-RPC endpoint of an EVM node.</summary>
     [Required(ErrorMessage = "Chain:RpcUrl is not set: give the JSON-RPC URL of an EVM node (for example http://127.0.0.1:8545).")]
     public Uri? RpcUrl { get; set; }
@@ -27,6 +29,12 @@ public sealed class ChainOptions
 
     /// <summary>The JSON-RPC URL browsers read the chain through; the same as <see cref="RpcUrl"/> unless set.</summary>
     public Uri? PublicRpcUrl { get; set; }
+
+    /// <summary>
+    /// An ERC-4337 bundler's JSON-RPC endpoint (eth_sendUserOperation…) for the EntryPoint of the manifest; gasless
+    /// minting is off without one. ./run.sh starts Alto and sets it.
+    /// </summary>
+    public Uri? BundlerUrl { get; set; }
 
     /// <summary>A block explorer's base URL (transactions at {ExplorerUrl}/tx/{hash}); none on anvil.</summary>
     public Uri? ExplorerUrl { get; set; }
@@ -61,6 +69,9 @@ public static class ChainSetup
             .Validate(
                 options => options.PublicRpcUrl is null || (options.PublicRpcUrl.IsAbsoluteUri && options.PublicRpcUrl.Scheme is "http" or "https"),
                 "Chain:PublicRpcUrl must be an absolute http:// or https:// URL.")
+            .Validate(
+                options => options.BundlerUrl is null || (options.BundlerUrl.IsAbsoluteUri && options.BundlerUrl.Scheme is "http" or "https"),
+                "Chain:BundlerUrl must be an absolute http:// or https:// URL.")
             .ValidateOnStart();
 
         // One long-lived client without the default retry handler: callers of the chain decide how to retry
