@@ -63,8 +63,6 @@ public sealed partial class MintButton : IDisposable
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
 
-    internal MintStage Stage => _stage;
-
     private bool IsOwner => Owner is { Length: > 0 } owner && string.Equals(owner, Wallet.SignedInAddress, StringComparison.OrdinalIgnoreCase);
 
     private bool Busy => _stage is MintStage.Preparing or MintStage.WaitingForSignature or MintStage.Sending or MintStage.Pending;
