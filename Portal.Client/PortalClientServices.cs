@@ -1,3 +1,4 @@
+using Heurist.Portal.Client.Features.Minting;
 using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Features.Rewards;
 using Heurist.Portal.Client.Features.Staking;
@@ -7,6 +8,7 @@ using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
@@ -37,6 +39,8 @@ public static class PortalClientServices
         services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
         services.AddScoped<IStakingClient, HttpStakingClient>();
         services.AddScoped<IRewardsClient, HttpRewardsClient>();
+        services.AddScoped<IMintingClient, HttpMintingClient>();
+        services.AddScoped<INftClient, HttpNftClient>();
         services.AddScoped<CreatorIdentity>();
         services.AddScoped<IAuthClient, HttpAuthClient>();
         services.AddScoped<IChainClient, HttpChainClient>();

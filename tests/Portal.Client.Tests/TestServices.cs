@@ -1,9 +1,11 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
+using Heurist.Portal.Client.Tests.Features.Minting;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +45,9 @@ internal static class TestServices
         context.Services.TryAddSingleton<IAuthClient>(new InMemoryAuthClient());
         context.Services.TryAddSingleton<IChainClient>(new InMemoryChainClient());
         context.Services.TryAddScoped<CreatorIdentity>();
+        // Images show a mint button (or their NFT's badge) wherever they appear.
+        context.Services.TryAddSingleton<IMintingClient>(new InMemoryMintingClient());
+        context.Services.TryAddSingleton<INftClient>(new InMemoryNftClient());
         context.Services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
         context.Services.AddWallet();
         // Reaching the renderer builds the service provider, so this comes after every registration.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Auth;
+using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Studio;
 using Heurist.Protocol.Jobs;
 using Microsoft.AspNetCore.Components;
@@ -256,6 +257,26 @@ public sealed partial class Studio : IAsyncDisposable
         if (index >= 0)
         {
             _gallery![index] = view with { PreviewDataUrl = null };
+        }
+    }
+
+    // The token is the image's: every job that made the same bytes (a re-run with the same seed) shows the badge now.
+    private void Minted(string tokenId)
+    {
+        if (!NftTokenIds.TryToImageSha256(tokenId, out var sha256))
+        {
+            return;
+        }
+        if (_current is { } current && string.Equals(current.ImageSha256, sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            _current = current with { MintedTokenId = tokenId };
+        }
+        for (var i = 0; i < (_gallery?.Count ?? 0); i++)
+        {
+            if (string.Equals(_gallery![i].ImageSha256, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                _gallery[i] = _gallery[i] with { MintedTokenId = tokenId };
+            }
         }
     }
 

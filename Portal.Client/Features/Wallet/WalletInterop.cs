@@ -53,6 +53,10 @@ public sealed class WalletInterop(IJSRuntime js) : IAsyncDisposable
     public Task<WalletResponse> RequestAsync(string method, object?[] parameters, CancellationToken cancellationToken = default)
         => CallAsync("request", () => WalletResponse.Failed("The wallet script did not answer."), cancellationToken, method, parameters);
 
+    /// <summary>eth_signTypedData_v4 (EIP-712) by <paramref name="account"/> over <paramref name="typedData"/>, its JSON text: the wallet asks the user.</summary>
+    public Task<WalletResponse> SignTypedDataAsync(string account, string typedData, CancellationToken cancellationToken = default)
+        => CallAsync("signTypedData", () => WalletResponse.Failed("The wallet script did not answer."), cancellationToken, account, typedData);
+
     /// <summary>A JSON-RPC read from the chain's node at <paramref name="url"/>.</summary>
     public Task<WalletResponse> RpcAsync(string url, string method, object?[] parameters, CancellationToken cancellationToken = default)
         => CallAsync("rpc", () => WalletResponse.Failed("The wallet script did not answer."), cancellationToken, url, method, parameters);

@@ -357,6 +357,20 @@ public sealed class WalletService : IWalletEvents, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// eth_signTypedData_v4 (EIP-712) of <paramref name="typedData"/> (its JSON text) by the connected account. Unlike
+    /// the other methods it shows no snackbar: the caller says what a refusal means next to what the user started.
+    /// </summary>
+    public async Task<WalletResponse> SignTypedDataAsync(string typedData, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typedData);
+        if (State != WalletState.Connected || Account is not { } account)
+        {
+            return new WalletResponse(false, null, new WalletError(WalletError.Disconnected, "No wallet is connected."));
+        }
+        return await _interop.SignTypedDataAsync(account, typedData, cancellationToken);
+    }
+
     /// <summary>Reads the ETH, HEU and esHEU balances of the account from the chain's RPC.</summary>
     public async Task RefreshBalancesAsync()
     {

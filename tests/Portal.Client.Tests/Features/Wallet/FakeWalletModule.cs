@@ -66,6 +66,18 @@ internal sealed class FakeWalletModule(BunitJSModuleInterop module)
         => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], method))
             .SetResult(new WalletResponse(false, null, new WalletError(code, message)));
 
+    /// <summary>The wallet signing EIP-712 typed data (eth_signTypedData_v4); <paramref name="containing"/> picks the typed data this signature is for.</summary>
+    public void SignsTypedData(string signature = Signature, string? containing = null)
+        => module.Setup<WalletResponse>("signTypedData", call => containing is null || ((string)call.Arguments[1]!).Contains(containing, StringComparison.Ordinal))
+            .SetResult(new WalletResponse(true, JsonSerializer.SerializeToElement(signature), null));
+
+    public void RefusesToSignTypedData(int code, string message)
+        => module.Setup<WalletResponse>("signTypedData", _ => true).SetResult(new WalletResponse(false, null, new WalletError(code, message)));
+
+    /// <summary>The typed data (its JSON text) the wallet was asked to sign, in order, with the account it was asked of.</summary>
+    public IReadOnlyList<(string Account, string TypedData)> TypedDataSigned => [.. module.Invocations["signTypedData"]
+        .Select(call => ((string)call.Arguments[0]!, (string)call.Arguments[1]!))];
+
     /// <summary>The wallet refusing to send a transaction with this calldata; others go on as set up before.</summary>
     public void RefusesToSend(string data, int code, string message)
         => module.Setup<WalletResponse>("request", call => Equals(call.Arguments[0], "eth_sendTransaction")
