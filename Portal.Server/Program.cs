@@ -2,6 +2,7 @@ using Heurist.Portal.Server;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Provenance;
 using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
@@ -27,6 +28,7 @@ app.MapAuthApi();
 app.MapChainApi();
 app.MapStakingApi();
 app.MapRewardsApi();
+app.MapProvenanceApi();
 app.MapPortalPages();
 
 await app.RunAsync();
