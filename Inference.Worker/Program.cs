@@ -1,5 +1,11 @@
 using Heurist.Inference.Worker;
+using Heurist.Inference.Worker.Provenance;
 using Heurist.ServiceDefaults;
+
+if (args is ["verify", .. var verifyArgs])
+{
+    return await VerifyCommand.RunAsync(verifyArgs, Console.Out);
+}
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();

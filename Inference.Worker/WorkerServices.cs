@@ -77,6 +77,7 @@ public static class WorkerServices
         services.AddSingleton<JobTelemetry>();
         services.AddScoped<IDispatchProbeJob, DispatchProbeJob>();
         services.AddScoped<IImageGenerationJob, ImageGenerationJob>();
+        services.AddScoped<IImageVerificationJob, ImageVerificationJob>();
         return builder;
     }
 }

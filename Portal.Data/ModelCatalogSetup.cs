@@ -16,9 +16,7 @@ public static class ModelCatalogSetup
         services.AddOptions<ModelCatalog>()
             .Configure<IConfiguration>((catalog, configuration) =>
             {
-                var section = configuration.GetSection(Section);
-                // A configured catalog replaces the defaults as a whole: binding onto the default lists would append to them.
-                var source = section.Exists() ? section.Get<ModelCatalog>() ?? new ModelCatalog() : ModelCatalog.CreateDefault();
+                var source = Read(configuration);
                 catalog.Image = source.Image;
                 catalog.Language = source.Language;
             })
@@ -26,6 +24,15 @@ public static class ModelCatalogSetup
         services.AddSingleton<IValidateOptions<ModelCatalog>, ModelCatalogValidator>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<ModelCatalog>>().Value);
         return services;
+    }
+
+    /// <summary>The catalog of a configuration, for a tool that runs without a host (it is not validated).</summary>
+    public static ModelCatalog Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        // A configured catalog replaces the defaults as a whole: binding onto the default lists would append to them.
+        return section.Exists() ? section.Get<ModelCatalog>() ?? new ModelCatalog() : ModelCatalog.CreateDefault();
     }
 
     private sealed class ModelCatalogValidator : IValidateOptions<ModelCatalog>

@@ -5,6 +5,7 @@ using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Minting;
 using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Probes;
+using Heurist.Portal.Data.Provenance;
 using Heurist.Portal.Data.Rewards;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<PointsCredit> PointsCredits => Set<PointsCredit>();
 
     public DbSet<MinerModel> MinerModels => Set<MinerModel>();
+
+    public DbSet<ImageVerification> ImageVerifications => Set<ImageVerification>();
 
     public DbSet<ChainCursor> ChainCursors => Set<ChainCursor>();
 

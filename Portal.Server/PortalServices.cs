@@ -5,6 +5,7 @@ using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Minting;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Provenance;
 using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
@@ -14,6 +15,7 @@ using Heurist.Portal.Server.Infrastructure.Health;
 using Heurist.Portal.Server.Infrastructure.Jobs;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Provenance;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
 using Heurist.Protocol.Api.Studio;
@@ -95,6 +97,7 @@ public static class PortalServices
         services.AddScoped<StudioService>();
         services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
         services.AddMinting();
+        services.AddScoped<IProvenanceClient, ProvenanceService>();
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Minting;
 using Heurist.Portal.Server.Features.Network;
+using Heurist.Portal.Server.Features.Provenance;
 using Heurist.Portal.Server.Features.Rewards;
 using Heurist.Portal.Server.Features.Staking;
 using Heurist.Portal.Server.Features.Stats;
@@ -29,6 +30,7 @@ app.MapChainApi();
 app.MapStakingApi();
 app.MapRewardsApi();
 app.MapMintingApi();
+app.MapProvenanceApi();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -6,10 +6,12 @@ using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Diffusion.Onnx;
 using Heurist.Inference.Worker.Diffusion.Pipelines;
 using Heurist.Inference.Worker.Mining;
+using Heurist.Inference.Worker.Provenance;
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Network;
 using Heurist.Portal.Data.Jobs;
+using Heurist.Protocol.Api.Provenance;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
 using Heurist.Protocol.Points;
@@ -170,7 +172,7 @@ public sealed partial class ImageGenerationJob(
         // Whole microseconds, as PostgreSQL stores it, so the rollups count exactly what a recount from the rows would.
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-        var metadata = JsonSerializer.Serialize(new
+        var metadata = JsonSerializer.SerializeToNode(new
         {
             model = new { id = job.ModelId, pipeline = folder.Pipeline.ToString(), demo = folder.Demo, files = folder.FileHashes },
             job = new { job.Prompt, job.NegativePrompt, job.Width, job.Height, job.Steps, job.Guidance, job.Seed, job.Scheduler },
@@ -183,13 +185,20 @@ public sealed partial class ImageGenerationJob(
                 totalMs = duration.TotalMilliseconds,
             },
             worker = new { minerId = registry.MinerId, device = device.Name, deviceKind = device.Kind.ToString(), version = MinerRegistry.WorkerVersion },
-        });
+        })!.AsObject();
+        metadata[ImageProvenance.MetadataProperty] = RecipeRuns.Record(ToResolved(job), folder, models.Inference, sha256).ToJsonNode();
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Content-addressed and credited once per job: a re-run after a crash finds both rows already there.
+        // Content-addressed and credited once per job: a re-run after a crash finds both rows already there. The same
+        // bytes stored before provenance was recorded get this run's, which re-runs to them just as well.
+        var metadataJson = metadata.ToJsonString();
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {png}, {image.Width}, {image.Height}, CAST({metadata} AS jsonb), {now}) ON CONFLICT (sha256) DO NOTHING",
+            $"""
+            INSERT INTO images (sha256, png, width, height, metadata, created_at) VALUES ({sha256}, {png}, {image.Width}, {image.Height}, CAST({metadataJson} AS jsonb), {now})
+            ON CONFLICT (sha256) DO UPDATE SET metadata = images.metadata || jsonb_build_object({ImageProvenance.MetadataProperty}::text, EXCLUDED.metadata -> {ImageProvenance.MetadataProperty}::text)
+            WHERE NOT jsonb_exists(images.metadata, {ImageProvenance.MetadataProperty}::text)
+            """,
             cancellationToken);
         var credited = await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO points_credits (job_id, miner_id, kind, points, credited_at) VALUES ({job.Id}, {registry.MinerId}, {nameof(PointsKind.Waifu)}, {points}, {now}) ON CONFLICT (job_id) DO NOTHING",

@@ -1019,6 +1019,87 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("dispatch_probes", (string)null);
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Provenance.ImageVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActualSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actual_sha256");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<string>>("Differences")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("differences");
+
+                    b.Property<string>("ExpectedSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("expected_sha256");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("HangfireJobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hangfire_job_id");
+
+                    b.Property<string>("ImageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("image_sha256");
+
+                    b.Property<string>("MinerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("miner_id");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_image_verifications");
+
+                    b.HasIndex("ImageSha256", "CreatedAt")
+                        .HasDatabaseName("ix_image_verifications_image_sha256_created_at");
+
+                    b.ToTable("image_verifications", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochMinerRewardRecord", b =>
                 {
                     b.Property<long>("Epoch")
@@ -1209,6 +1290,16 @@ namespace Heurist.Portal.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_mint_requests_nft_metadata_documents_metadata_sha256");
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Provenance.ImageVerification", b =>
+                {
+                    b.HasOne("Heurist.Portal.Data.Images.StoredImage", null)
+                        .WithMany()
+                        .HasForeignKey("ImageSha256")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_image_verifications_images_image_sha256");
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Rewards.EpochMinerRewardRecord", b =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Heurist.Protocol.Api.Provenance;
 using Heurist.Protocol.Models;
 
 namespace Heurist.Inference.Worker.Diffusion.Models;
@@ -21,6 +22,7 @@ public sealed class ModelFolder
         Pipeline = pipeline;
         Demo = demo;
         FileHashes = fileHashes;
+        RecordedFiles = ModelFileSelection.Select(fileHashes);
     }
 
     public string Path { get; }
@@ -34,6 +36,12 @@ public sealed class ModelFolder
 
     /// <summary>Relative path → sha256 (lowercase hex) of every file in the folder.</summary>
     public IReadOnlyDictionary<string, string> FileHashes { get; }
+
+    /// <summary>
+    /// The files of <see cref="FileHashes"/> that shape the output, as a provenance records them. Taken once, when the
+    /// folder is inspected, so a job never hashes weights.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RecordedFiles { get; }
 
     /// <summary>The components each pipeline needs, each with its graph file.</summary>
     public static IReadOnlyList<string> RequiredGraphs(PipelineKind pipeline) => pipeline switch

@@ -13,12 +13,16 @@ namespace Heurist.Inference.Worker.Diffusion.Models;
 public sealed class ModelHost(IOptions<WorkerOptions> options, ModelCatalog catalog, DeviceInfo device, ILogger<ModelHost> logger) : IDisposable
 {
     private readonly Lock _loading = new();
+    private readonly InferenceDevice _inference = new(device, options.Value.CpuThreads);
     private Dictionary<string, IImagePipeline>? _pipelines;
 
     /// <summary>The model folders this worker serves, once loaded.</summary>
     public IReadOnlyList<ModelFolder> Served => [.. Pipelines.Values.Select(p => p.Folder)];
 
     public IImagePipeline? Find(string modelId) => Pipelines.GetValueOrDefault(modelId);
+
+    /// <summary>How the loaded models run: the execution provider and the CPU threads a provenance records.</summary>
+    public InferenceDevice Inference => _inference;
 
     private Dictionary<string, IImagePipeline> Pipelines
     {
@@ -69,12 +73,11 @@ public sealed class ModelHost(IOptions<WorkerOptions> options, ModelCatalog cata
 
     private Dictionary<string, IImagePipeline> Load()
     {
-        var inference = new InferenceDevice(device, options.Value.CpuThreads);
         var pipelines = new Dictionary<string, IImagePipeline>(StringComparer.Ordinal);
         foreach (var folder in Inspect())
         {
             var started = DateTime.UtcNow;
-            var pipeline = PipelineFactory.Create(folder, catalog.FindImageModel(folder.ModelId)!, inference);
+            var pipeline = PipelineFactory.Create(folder, catalog.FindImageModel(folder.ModelId)!, _inference);
             pipelines[folder.ModelId] = pipeline;
             logger.LogInformation("Loaded {Model} ({Kind}{Demo}) from {Path} in {Seconds:0.0} s",
                 folder.ModelId, folder.Pipeline, folder.Demo ? ", demo weights" : "", folder.Path, (DateTime.UtcNow - started).TotalSeconds);

@@ -11,7 +11,17 @@ namespace Heurist.Inference.Worker.Diffusion.Onnx;
 /// </summary>
 public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
 {
+    public const string CpuProvider = "CPUExecutionProvider";
+
+    private volatile bool _cudaFailed;
+
     public bool UsesCuda => device.Kind == DeviceKind.Cuda;
+
+    /// <summary>The execution provider the sessions run on: CUDA, unless it failed to load and they fell back to the CPU.</summary>
+    public string ExecutionProvider => UsesCuda && !_cudaFailed ? DeviceInfo.CudaProvider : CpuProvider;
+
+    /// <summary>ONNX Runtime's threads on the CPU, as sessions are made with them.</summary>
+    public int CpuThreads => cpuThreads;
 
     public SessionOptions CreateSessionOptions()
     {
@@ -29,6 +39,7 @@ public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
             }
             catch (Exception ex) when (ex is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
             {
+                _cudaFailed = true;
                 // The CPU package was built without CUDA although the device reported it: run on the CPU rather than not at all.
             }
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Heurist.Portal.Data.Images;
 using Heurist.Protocol.Api.Minting;
+using Heurist.Protocol.Api.Provenance;
 
 namespace Heurist.Portal.Server.Features.Minting;
 
@@ -15,7 +16,7 @@ namespace Heurist.Portal.Server.Features.Minting;
 public static class NftMetadataBuilder
 {
     /// <summary>The property of an image's stored metadata that holds its provenance (the worker writes it).</summary>
-    public const string ProvenanceProperty = "provenance";
+    public const string ProvenanceProperty = ImageProvenance.MetadataProperty;
 
     /// <summary>The longest prompt the description quotes; the provenance keeps the whole prompt.</summary>
     public const int DescriptionPromptLength = 500;
@@ -76,8 +77,20 @@ public static class NftMetadataBuilder
             return null;
         }
         using var document = JsonDocument.Parse(imageMetadata);
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(ProvenanceProperty, out var provenance)
-            ? provenance.Clone()
-            : null;
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty(ProvenanceProperty, out var provenance))
+        {
+            return null;
+        }
+        try
+        {
+            // The database's jsonb keeps its own key order: the provenance's own form is the one anyone re-serializes.
+            using var canonical = JsonDocument.Parse(ImageProvenance.FromMetadata(imageMetadata)!.ToJson());
+            return canonical.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            // Recorded before the provenance had all its fields: passed on as it was stored.
+            return provenance.Clone();
+        }
     }
 }
