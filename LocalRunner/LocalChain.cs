@@ -1,6 +1,7 @@
 using Heurist.Contracts.Deployment;
 using Heurist.Contracts.LocalChain;
 using Heurist.Contracts.Rpc;
+using Nethereum.Signer;
 
 namespace Heurist.LocalRunner;
 
@@ -15,6 +16,10 @@ internal static class LocalChain
 
     /// <summary>The private key the local deployment accepts epoch roots from (dev account 2), for the portal's Rewards:SettlementKey.</summary>
     public static string SettlementKeyHex => AnvilAccounts.SettlementKey.GetPrivateKey();
+
+    public static string StudioKeyHex => AnvilAccounts.StudioSigner.GetPrivateKey();
+
+    public static string SponsorKeyHex => AnvilAccounts.SponsorSigner.GetPrivateKey();
 
     /// <summary>The chain's RPC URL and the path of the deployment manifest of our contracts on it. A node it starts is added to <paramref name="started"/>.</summary>
     public static async Task<(Uri RpcUrl, string ManifestPath)> StartAsync(LocalSettings settings, StartedParts started, CancellationToken cancellationToken)
@@ -63,6 +68,55 @@ internal static class LocalChain
         }, cancellationToken);
         started.Add("anvil", node);
         return (node.RpcUrl, await EnsureDeployedAsync(node.RpcUrl, Path.Combine(chainDirectory, "deployment.json"), cancellationToken));
+    }
+
+    /// <summary>
+    /// The ERC-4337 bundler the portal sends sponsored mints to: Chain:BundlerUrl when set, else Alto started next to the
+    /// local anvil (handleOps from dev account 5). Null with another chain and no bundler: minting is then off.
+    /// </summary>
+    public static async Task<Uri?> StartBundlerAsync(LocalSettings settings, Uri rpcUrl, StartedParts started, CancellationToken cancellationToken)
+    {
+        if (settings.ChainBundlerUrl is { } configured)
+        {
+            if (!Uri.TryCreate(configured, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new LocalSetupException("Chain:BundlerUrl", $"'{configured}' is not an absolute http:// or https:// URL");
+            }
+            Console.WriteLine($"Bundler: using Chain__BundlerUrl {url}.");
+            return url;
+        }
+        if (settings.ChainRpcUrl is not null)
+        {
+            Console.WriteLine("Bundler: none (Chain__BundlerUrl is not set), so minting is off.");
+            return null;
+        }
+        string script;
+        try
+        {
+            script = LocalAltoBundler.FindScript(RepositoryPaths.Bundler);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new LocalSetupException("Chain:BundlerUrl", $"not set, and {ex.Message}");
+        }
+        var port = FreePort.OrFree(settings.BundlerPort, "127.0.0.1", "Local:BundlerPort", fallBackToFree: true);
+        Console.WriteLine($"Bundler: starting Alto on 127.0.0.1:{port}…");
+        // Alto's utility account deploys its simulation contracts once at its start; a fresh key, funded here, keeps
+        // it off every account the portal and the tests use.
+        var utility = EthECKey.GenerateKey();
+        await ChainRpc.Connect(rpcUrl).Client.SendRequestAsync<object>("anvil_setBalance", null, utility.GetPublicAddress(), "0x56bc75e2d63100000").WaitAsync(cancellationToken);
+        var alto = await LocalAltoBundler.StartAsync(new LocalAltoOptions
+        {
+            ScriptPath = script,
+            RpcUrl = rpcUrl,
+            Port = port,
+            ExecutorPrivateKey = AnvilAccounts.Bundler.GetPrivateKey(),
+            UtilityPrivateKey = utility.GetPrivateKey(),
+            LogFile = Path.Combine(settings.DataDirectory, "logs", "alto.log"),
+            OwnSession = true,
+        }, cancellationToken);
+        started.Add("alto", alto);
+        return alto.Url;
     }
 
     /// <summary>Reuses the local chain's contracts when the manifest matches it; deploys them on a new chain.</summary>

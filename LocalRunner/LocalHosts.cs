@@ -10,7 +10,7 @@ internal static class LocalHosts
 
     /// <summary>Starts the portal, adds it to <paramref name="started"/>, and returns once /health/ready answers.</summary>
     public static async Task<ChildProcess> StartPortalAsync(
-        LocalSettings settings, string connectionString, Uri rpcUrl, string manifestPath, Uri portalUrl, StartedParts started, CancellationToken cancellationToken)
+        LocalSettings settings, string connectionString, Uri rpcUrl, string manifestPath, Uri? bundlerUrl, Uri portalUrl, StartedParts started, CancellationToken cancellationToken)
     {
         Console.WriteLine($"Portal: starting on {portalUrl}…");
         var environment = new Dictionary<string, string>
@@ -26,7 +26,16 @@ internal static class LocalHosts
             // The runner deployed the contracts with dev account 2 as the settlement key; another chain brings its own
             // key through Rewards__SettlementKey in the environment, which the portal inherits.
             environment["Rewards__SettlementKey"] = LocalChain.SettlementKeyHex;
+            // Likewise the studio and sponsor keys of the gasless mint (dev accounts 3 and 4).
+            environment["Minting__StudioKey"] = LocalChain.StudioKeyHex;
+            environment["Minting__SponsorKey"] = LocalChain.SponsorKeyHex;
         }
+        if (bundlerUrl is not null)
+        {
+            environment["Chain__BundlerUrl"] = bundlerUrl.ToString();
+        }
+        // The token URI and the metadata's image point here, unless Minting__PublicBaseUrl says otherwise.
+        environment["Minting__PublicBaseUrl"] = Environment.GetEnvironmentVariable("Minting__PublicBaseUrl") ?? portalUrl.ToString();
         var portal = ChildProcess.StartDotnet(
             "portal",
             RepositoryPaths.BuiltAssembly("Portal.Server", settings.Configuration),

@@ -15,6 +15,9 @@ public sealed record LocalSettings
     /// <summary>Chain:ManifestPath; needed with Chain:RpcUrl. For the local anvil, the runner writes its own.</summary>
     public string? ChainManifestPath { get; init; }
 
+    /// <summary>Chain:BundlerUrl; when empty and anvil is local, Alto is started next to it.</summary>
+    public string? ChainBundlerUrl { get; init; }
+
     public required string DataDirectory { get; init; }
 
     public string Host { get; init; } = "127.0.0.1";
@@ -26,6 +29,9 @@ public sealed record LocalSettings
 
     /// <summary>Anvil's port; when it is taken, a free one is used instead.</summary>
     public int AnvilPort { get; init; } = 8545;
+
+    /// <summary>Alto's port; when it is taken, a free one is used instead.</summary>
+    public int BundlerPort { get; init; } = 4337;
 
     public string? WorkerRewardAddress { get; init; }
 
@@ -48,11 +54,13 @@ public sealed record LocalSettings
             ConnectionString = Empty(configuration["ConnectionStrings:Portal"]),
             ChainRpcUrl = Empty(configuration["Chain:RpcUrl"]),
             ChainManifestPath = Empty(configuration["Chain:ManifestPath"]) is { } manifest ? Path.GetFullPath(manifest) : null,
+            ChainBundlerUrl = Empty(configuration["Chain:BundlerUrl"]),
             DataDirectory = dataDirectory,
             Host = ReadHost(local),
             PortalPort = ReadPort(local, "PortalPort", 5080),
             PostgresPort = ReadPort(local, "PostgresPort", 0),
             AnvilPort = ReadPort(local, "AnvilPort", 8545),
+            BundlerPort = ReadPort(local, "BundlerPort", 4337),
             WorkerRewardAddress = Empty(configuration["Worker:RewardAddress"]),
             WorkerModelsPath = Empty(configuration["Worker:ModelsPath"]),
             Configuration = Empty(local["Configuration"]) ?? RepositoryPaths.Configuration,

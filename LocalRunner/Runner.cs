@@ -45,12 +45,13 @@ internal static class Runner
             }
 
             var (rpcUrl, manifestPath) = await LocalChain.StartAsync(settings, started, stopping.Token);
+            var bundlerUrl = await LocalChain.StartBundlerAsync(settings, rpcUrl, started, stopping.Token);
             var portalUrl = new Uri($"http://{settings.Host}:{FreePort.OrFree(settings.PortalPort, settings.Host, "Local:PortalPort", fallBackToFree: false)}/");
-            var portal = await LocalHosts.StartPortalAsync(settings, connectionString, rpcUrl, manifestPath, portalUrl, started, stopping.Token);
+            var portal = await LocalHosts.StartPortalAsync(settings, connectionString, rpcUrl, manifestPath, bundlerUrl, portalUrl, started, stopping.Token);
             var minerId = configuration["Worker:MinerId"] is { Length: > 0 } id ? id : MinerIdentity.FromHostName(Environment.MachineName);
             var (worker, device) = await LocalHosts.StartWorkerAsync(settings, connectionString, minerId, portalUrl, started, stopping.Token);
 
-            PrintBanner(settings, portalUrl, connectionString, rpcUrl, minerId, device);
+            PrintBanner(settings, portalUrl, connectionString, rpcUrl, bundlerUrl, minerId, device);
             await Task.WhenAny(portal.WaitForExitAsync(stopping.Token), worker.WaitForExitAsync(stopping.Token));
             if (!stopping.IsCancellationRequested)
             {
@@ -71,7 +72,7 @@ internal static class Runner
         }
     }
 
-    private static void PrintBanner(LocalSettings settings, Uri portalUrl, string connectionString, Uri rpcUrl, string minerId, string device)
+    private static void PrintBanner(LocalSettings settings, Uri portalUrl, string connectionString, Uri rpcUrl, Uri? bundlerUrl, string minerId, string device)
     {
         var chain = settings.ChainRpcUrl is null ? $"{rpcUrl} (anvil, state in {Path.Combine(settings.DataDirectory, "chain")})" : rpcUrl.ToString();
         var database = settings.ConnectionString is null ? $"{Redact(connectionString)} (data in {Path.Combine(settings.DataDirectory, "postgres")})" : "ConnectionStrings__Portal";
@@ -81,6 +82,7 @@ internal static class Runner
         Console.WriteLine($"  API            {portalUrl}openapi/v1.json");
         Console.WriteLine($"  database       {database}");
         Console.WriteLine($"  chain          {chain}");
+        Console.WriteLine($"  bundler        {(bundlerUrl is null ? "none: minting is off (set Chain__BundlerUrl)" : bundlerUrl.ToString())}");
         Console.WriteLine($"  worker         miner {minerId} on {device}");
         Console.WriteLine("Press Ctrl-C to stop everything.");
         Console.WriteLine();

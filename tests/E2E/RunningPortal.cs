@@ -38,6 +38,7 @@ public sealed class RunningPortal : IAsyncLifetime
         await _models.InitializeAsync();
         var database = await _postgres.CreateMigratedDatabaseAsync("e2e");
         ConnectionString = database;
+        var bundlerUrl = await _chain.BundlerUrlAsync();
         _portal = ChildProcess.StartDotnet("portal", RepositoryPaths.BuiltAssembly("Portal.Server"), ["--urls", Url.ToString().TrimEnd('/')],
             new Dictionary<string, string>
             {
@@ -52,6 +53,11 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Rewards__CheckEveryMinutes"] = "0",
                 ["Portal__Admins__0"] = Operator,
                 ["Rewards__SettlementKey"] = AnvilAccounts.SettlementKey.GetPrivateKey(),
+                // Gasless minting through Alto on the same chain, with the deployment's studio and sponsor keys.
+                ["Minting__StudioKey"] = AnvilAccounts.StudioSigner.GetPrivateKey(),
+                ["Minting__SponsorKey"] = AnvilAccounts.SponsorSigner.GetPrivateKey(),
+                ["Minting__PublicBaseUrl"] = Url.ToString(),
+                ["Chain__BundlerUrl"] = bundlerUrl.ToString(),
             }, echo: false);
         await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],
