@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Heurist.Portal.Data.Images;
 using Heurist.Protocol.Api.Minting;
@@ -30,7 +31,8 @@ public static class NftMetadataBuilder
         var root = baseUrl.AbsoluteUri.TrimEnd('/');
 
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        // Readable text ("é", a quote) as the provenance writes it, so the provenance is copied byte for byte.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("name", $"Imaginaries #{NftTokenIds.Abbreviate(tokenId)}");
