@@ -1,5 +1,6 @@
 using Heurist.Portal.Client.Features.Minting;
 using Heurist.Portal.Client.Features.Network;
+using Heurist.Portal.Client.Features.Provenance;
 using Heurist.Portal.Client.Features.Rewards;
 using Heurist.Portal.Client.Features.Staking;
 using Heurist.Portal.Client.Features.Stats;
@@ -10,6 +11,7 @@ using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Provenance;
 using Heurist.Protocol.Api.Rewards;
 using Heurist.Protocol.Api.Staking;
 using Heurist.Protocol.Api.Stats;
@@ -41,6 +43,7 @@ public static class PortalClientServices
         services.AddScoped<IRewardsClient, HttpRewardsClient>();
         services.AddScoped<IMintingClient, HttpMintingClient>();
         services.AddScoped<INftClient, HttpNftClient>();
+        services.AddScoped<IProvenanceClient, HttpProvenanceClient>();
         services.AddScoped<CreatorIdentity>();
         services.AddScoped<IAuthClient, HttpAuthClient>();
         services.AddScoped<IChainClient, HttpChainClient>();

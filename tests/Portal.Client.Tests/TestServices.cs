@@ -2,11 +2,13 @@ using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Client.Tests.Features.Minting;
+using Heurist.Portal.Client.Tests.Features.Provenance;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
+using Heurist.Protocol.Api.Provenance;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +50,7 @@ internal static class TestServices
         // Images show a mint button (or their NFT's badge) wherever they appear.
         context.Services.TryAddSingleton<IMintingClient>(new InMemoryMintingClient());
         context.Services.TryAddSingleton<INftClient>(new InMemoryNftClient());
+        context.Services.TryAddSingleton<IProvenanceClient>(new InMemoryProvenanceClient());
         context.Services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
         context.Services.AddWallet();
         // Reaching the renderer builds the service provider, so this comes after every registration.

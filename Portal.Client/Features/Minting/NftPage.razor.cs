@@ -35,11 +35,22 @@ public sealed partial class NftPage : IDisposable
 
     private string Name => Nft?.Metadata?.Name is { Length: > 0 } name ? name : $"Imaginaries #{NftTokenIds.Abbreviate(Nft?.TokenId ?? TokenId)}";
 
+    // The provenance holds the whole prompt as the creator typed it; the description only quotes it, cut at a length.
     private string? Prompt => Nft?.Metadata is { } metadata
-        ? metadata.Attributes.FirstOrDefault(a => PromptTraits.Contains(a.TraitType))?.Value ?? (metadata.Description is { Length: > 0 } description ? description : null)
+        ? ProvenancePrompt(metadata)
+          ?? metadata.Attributes.FirstOrDefault(a => PromptTraits.Contains(a.TraitType))?.Value
+          ?? (metadata.Description is { Length: > 0 } description ? description : null)
         : null;
 
-    private IEnumerable<NftTrait> Parameters => Nft?.Metadata?.Attributes.Where(a => !PromptTraits.Contains(a.TraitType)) ?? [];
+    // The model has its own row, from the index, so a "Model" trait would repeat it.
+    private IEnumerable<NftTrait> Parameters => Nft?.Metadata?.Attributes
+        .Where(a => !PromptTraits.Contains(a.TraitType) && !(Nft.ModelId is not null && string.Equals(a.TraitType, "Model", StringComparison.OrdinalIgnoreCase))) ?? [];
+
+    private static string? ProvenancePrompt(NftMetadata metadata)
+        => metadata.Provenance is { ValueKind: JsonValueKind.Object } provenance
+           && provenance.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == JsonValueKind.String && prompt.GetString() is { Length: > 0 } text
+            ? text
+            : null;
 
     private IEnumerable<(string Name, string? Text, string? Json)> Provenance
         => Nft?.Metadata?.Provenance is { ValueKind: JsonValueKind.Object } provenance

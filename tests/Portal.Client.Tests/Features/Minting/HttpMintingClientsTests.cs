@@ -4,10 +4,12 @@ using System.Text.Json;
 using Heurist.Portal.Client.Features.Minting;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Minting;
+using Heurist.Protocol.Api.Provenance;
+using Heurist.Portal.Client.Features.Provenance;
 
 namespace Heurist.Portal.Client.Tests.Features.Minting;
 
-/// <summary>The WebAssembly minting and NFT clients: the routes they call, and how they read the portal's answers.</summary>
+/// <summary>The WebAssembly minting, NFT and provenance clients: the routes they call, and how they read the portal's answers.</summary>
 public sealed class HttpMintingClientsTests : IDisposable
 {
     private const string Sha256 = "9c2d5f0e3b1a4c6d8e7f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
@@ -96,6 +98,50 @@ public sealed class HttpMintingClientsTests : IDisposable
 
         Assert.Equal(403, problem.Status);
         Assert.Equal("/api/operators/paymaster", Assert.Single(_handler.Requests).RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Verify_posts_to_the_images_verify_route_and_reads_the_state_by_name()
+    {
+        var id = Guid.NewGuid();
+        _handler.Answer = _ => Json(HttpStatusCode.Accepted,
+            $$"""{"id":"{{id}}","imageSha256":"{{Sha256}}","state":"Queued","expectedSha256":"{{Sha256}}","actualSha256":null,"differences":[],"reason":null,"createdAt":"2026-11-22T12:00:00+00:00","finishedAt":null}""");
+
+        var view = await new HttpProvenanceClient(Http).RequestVerificationAsync(Sha256, TestContext.Current.CancellationToken);
+
+        Assert.Equal((id, VerificationState.Queued, false), (view.Id, view.State, view.IsFinished));
+        var request = Assert.Single(_handler.Requests);
+        Assert.Equal((HttpMethod.Post, $"/api/images/{Sha256}/verify"), (request.Method, request.RequestUri!.AbsolutePath));
+    }
+
+    [Fact]
+    public async Task A_verification_is_read_by_id_an_unknown_one_is_null_and_an_images_are_listed()
+    {
+        var id = Guid.NewGuid();
+        _handler.Answer = request => request.RequestUri!.AbsolutePath switch
+        {
+            var path when path == $"/api/verifications/{id}" => Json(HttpStatusCode.OK,
+                $$"""{"id":"{{id}}","imageSha256":"{{Sha256}}","state":"Different","expectedSha256":"{{Sha256}}","actualSha256":"00ff","differences":["threads: 2 → 16"],"reason":null,"createdAt":"2026-11-22T12:00:00+00:00","finishedAt":"2026-11-22T12:00:04+00:00"}"""),
+            var path when path == $"/api/images/{Sha256}/verifications" => Json(HttpStatusCode.OK, "[]"),
+            _ => Json(HttpStatusCode.NotFound, """{"title":"There is no verification."}"""),
+        };
+        var client = new HttpProvenanceClient(Http);
+
+        var view = await client.GetVerificationAsync(id, TestContext.Current.CancellationToken);
+
+        Assert.Equal((VerificationState.Different, "00ff", "threads: 2 → 16"), (view!.State, view.ActualSha256, Assert.Single(view.Differences)));
+        Assert.Null(await client.GetVerificationAsync(Guid.NewGuid(), TestContext.Current.CancellationToken));
+        Assert.Empty(await client.ListVerificationsAsync(Sha256, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_verify_refused_for_an_image_without_provenance_is_a_409_with_its_title()
+    {
+        _handler.Answer = _ => Json(HttpStatusCode.Conflict, """{"title":"This image was made before provenance was recorded.","status":409}""");
+
+        var problem = await Assert.ThrowsAsync<ApiException>(() => new HttpProvenanceClient(Http).RequestVerificationAsync(Sha256, TestContext.Current.CancellationToken));
+
+        Assert.Equal((409, "This image was made before provenance was recorded."), (problem.Status, problem.Title));
     }
 
     public void Dispose() => _handler.Dispose();

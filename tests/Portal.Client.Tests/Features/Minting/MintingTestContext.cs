@@ -1,8 +1,10 @@
 using Bunit;
 using Heurist.Portal.Client.Features.Wallet;
+using Heurist.Portal.Client.Tests.Features.Provenance;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Minting;
+using Heurist.Protocol.Api.Provenance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,6 +25,7 @@ public abstract class MintingTestContext : BunitContext
         (Clock, _) = this.AddTestServices(configure: services => services
             .AddSingleton<IMintingClient>(Minting)
             .AddSingleton<INftClient>(Nfts)
+            .AddSingleton<IProvenanceClient>(Provenance)
             .AddSingleton<IAuthClient>(Auth));
         Wallet = FakeWalletModule.Setup(JSInterop);
     }
@@ -34,6 +37,8 @@ public abstract class MintingTestContext : BunitContext
     internal InMemoryMintingClient Minting { get; } = new();
 
     internal InMemoryNftClient Nfts { get; } = new();
+
+    internal InMemoryProvenanceClient Provenance { get; } = new();
 
     internal InMemoryAuthClient Auth { get; } = new();
 

@@ -49,6 +49,9 @@ public sealed class NftPageTests : MintingTestContext
         // Anvil has no explorer: the transaction is shown by its hash.
         Assert.Equal(InMemoryMintingClient.TransactionHash, page.Find("[data-testid='nft-tx'] .copyable").GetAttribute("title"));
         Assert.Empty(page.FindAll("[data-testid='nft-provenance']"));
+        // Without provenance there is no recipe to re-run, and the page says so instead of offering Verify.
+        Assert.Empty(page.FindAll("[data-testid='verify-panel']"));
+        Assert.Contains("cannot be re-run", page.Find("[data-testid='nft-no-provenance']").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,6 +73,30 @@ public sealed class NftPageTests : MintingTestContext
         Assert.Equal(("Seed", "4242424242"), rows[1]);
         Assert.Equal("Worker", rows[2].Item1);
         Assert.Contains("\"device\": \"RTX 4090\"", rows[2].Item2, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid='verify-panel'] [data-testid='verify-none']")));
+        Assert.Empty(page.FindAll("[data-testid='nft-no-provenance']"));
+    }
+
+    [Fact]
+    public void The_prompt_is_the_provenances_whole_prompt_not_the_description_and_the_model_is_shown_once()
+    {
+        const string whole = "a paper boat on a moonlit canal, ink and watercolour";
+        var provenance = JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["modelId"] = "sd15", ["prompt"] = whole });
+        var nft = Nft(provenance: provenance);
+        Nfts.Nfts[TokenId] = nft with
+        {
+            Metadata = nft.Metadata! with
+            {
+                Description = "\"a paper boat…\" — made with sd15 on the Heurist network.",
+                Attributes = [new NftTrait("Model", "sd15"), new NftTrait("Steps", "25")],
+            },
+        };
+
+        var page = RenderNft(TokenId);
+
+        page.WaitForAssertion(() => Assert.Equal(whole, page.Find("[data-testid='nft-prompt']").TextContent.Trim()));
+        var rows = page.FindAll("[data-testid='nft-parameters'] tr").Select(r => r.QuerySelector("th")!.TextContent.Trim()).ToList();
+        Assert.Equal(["Model", "Steps"], rows);
     }
 
     [Fact]
