@@ -30,6 +30,8 @@ public sealed class ChainSteps(IWeb3 rpc, DeploymentManifest manifest)
 
     public RewardsDistributorContract Distributor { get; } = new(rpc, manifest.Contracts.RewardsDistributor);
 
+    public ImaginariesNftContract Nft { get; } = new(rpc, manifest.Contracts.ImaginariesNft);
+
     public static byte[] MinerChainId(string minerId) => Sha3Keccack.Current.CalculateHash(System.Text.Encoding.UTF8.GetBytes(minerId));
 
     private Web3 As(EthECKey key) => rpc.As(key, manifest.ChainId, TimeSpan.FromMilliseconds(20));

@@ -75,6 +75,9 @@ public sealed class NetworkJourneyTests(RunningPortal portal, BrowserFixture bro
         await _page.SetViewportSizeAsync(390, 844);
         await Screenshots.SaveAsync(_page, "leaderboard-mobile");
         await _page.SetViewportSizeAsync(1440, 1000);
+        // MudBlazor swaps the phone's cards back for the table after its resize listener fires; a click before that
+        // lands on a row that is being replaced, and goes nowhere.
+        await Expect(_page.Locator("[data-testid=sort-points]")).ToBeVisibleAsync();
 
         await Row(RunningPortal.MinerId).GetByRole(AriaRole.Link, new() { Name = RunningPortal.MinerId }).First.ClickAsync();
         await Expect(_page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/miners/{RunningPortal.MinerId}$"));

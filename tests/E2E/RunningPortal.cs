@@ -11,6 +11,9 @@ public sealed class RunningPortal : IAsyncLifetime
 {
     public const string MinerId = "e2e-miner";
 
+    /// <summary>Sponsored mints a wallet may send per day here: small, so a journey can spend it.</summary>
+    public const int MintsPerWalletPerDay = 2;
+
     private readonly PostgresFixture _postgres = new();
     private readonly DeployedChainFixture _chain = new();
     private readonly TinyModelsFixture _models = new();
@@ -58,6 +61,7 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Minting__SponsorKey"] = AnvilAccounts.SponsorSigner.GetPrivateKey(),
                 ["Minting__PublicBaseUrl"] = Url.ToString(),
                 ["Chain__BundlerUrl"] = bundlerUrl.ToString(),
+                ["Minting__MintsPerWalletPerDay"] = MintsPerWalletPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }, echo: false);
         await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],
