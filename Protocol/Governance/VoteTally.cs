@@ -22,7 +22,7 @@ namespace Heurist.Protocol.Governance;
 /// <item>approval: each voter's full power goes to each choice it approves, so scores may add up to more than TotalPower.</item>
 /// <item>weighted: a choice gets Weight / (the sum of the vote's weights) × Power from each vote. Snapshot then scales
 /// the scores so they add up to the total, which changes nothing but floating-point error; here the scores are
-/// decimal and add up to TotalPower to within about 10⁻²⁰ of it.</item>
+/// decimal and add up to TotalPower but for rounding in decimal's 28th significant digit.</item>
 /// <item>quadratic: a choice's raw score is the square of the sum, over the votes, of √(Weight / the vote's weights
 /// × Power); the raw scores are then scaled to add up to TotalPower. The square roots and squares are computed in
 /// double, and each choice's share of the raw total converted to decimal, so the scores are accurate to about 15
@@ -157,10 +157,10 @@ public static class VoteTally
         {
             var weights = vote.Choice.WeightArray;
             var sum = SumOfWeights(weights);
-            var multiplyFirst = MultiplyFirst(vote.Power, sum);
+            var perWeight = PowerPerWeight(vote.Power, sum);
             foreach (var (c, w) in weights)
             {
-                scores[c - 1] += Share(w, sum, vote.Power, multiplyFirst);
+                scores[c - 1] += Share(w, sum, vote.Power, perWeight);
             }
         }
         return scores;
@@ -173,10 +173,10 @@ public static class VoteTally
         {
             var weights = vote.Choice.WeightArray;
             var sum = SumOfWeights(weights);
-            var multiplyFirst = MultiplyFirst(vote.Power, sum);
+            var perWeight = PowerPerWeight(vote.Power, sum);
             foreach (var (c, w) in weights)
             {
-                roots[c - 1] += Math.Sqrt((double)Share(w, sum, vote.Power, multiplyFirst));
+                roots[c - 1] += Math.Sqrt((double)Share(w, sum, vote.Power, perWeight));
             }
         }
         var squares = 0d;
@@ -196,13 +196,14 @@ public static class VoteTally
         return scores;
     }
 
-    // Weight × Power / sum rounds once, so exact shares stay exact (12 × 0.25 / 0.75 = 4, where 0.25 / 0.75 × 12 is
-    // 3.99…96); when the product could overflow, the fraction, at most 1, is taken first instead.
-    private static bool MultiplyFirst(decimal power, decimal sumOfWeights) =>
-        sumOfWeights <= 1m || power <= decimal.MaxValue / sumOfWeights;
+    // One division per vote rather than per weight, and exact whenever the power per unit of weight is (weights 0.5
+    // and 0.25 of 12: 12 / 0.75 = 16, so 8 and 4, where 0.25 / 0.75 × 12 would be 3.99…96). When Power / sum could
+    // overflow (a sum below 1 with a huge power) the fraction Weight / sum, at most 1, is taken first instead.
+    private static decimal? PowerPerWeight(decimal power, decimal sumOfWeights) =>
+        sumOfWeights >= 1m || power <= decimal.MaxValue * sumOfWeights ? power / sumOfWeights : null;
 
-    private static decimal Share(decimal weight, decimal sumOfWeights, decimal power, bool multiplyFirst) =>
-        multiplyFirst ? weight * power / sumOfWeights : weight / sumOfWeights * power;
+    private static decimal Share(decimal weight, decimal sumOfWeights, decimal power, decimal? powerPerWeight) =>
+        powerPerWeight is { } perWeight ? weight * perWeight : weight / sumOfWeights * power;
 
     private static decimal SumOfWeights(ChoiceWeight[] weights)
     {

@@ -171,6 +171,10 @@ public sealed class VoteTallyTests
         var result = Tally(VotingType.Weighted, 2, ("""{"1":1000000000000000000,"2":1000000000000000000}""", power));
 
         Assert.Equal([power / 2, power / 2], result.Scores);
+
+        // Power / sum of weights would be 5 × 10^33 here; the fraction is taken first.
+        var tiny = Tally(VotingType.Weighted, 2, ("""{"1":0.000001,"2":0.000001}""", power));
+        Assert.Equal([power / 2, power / 2], tiny.Scores);
     }
 
     [Fact]
