@@ -23,8 +23,8 @@ namespace Heurist.Protocol.Governance;
 /// <item>weighted: a choice gets Weight / (the sum of the vote's weights) × Power from each vote. Snapshot then scales
 /// the scores so they add up to the total, which changes nothing but floating-point error; here the scores are
 /// decimal and add up to TotalPower but for rounding in decimal's 28th significant digit.</item>
-/// <item>quadratic: a choice's raw score is the square of the sum, over the votes, of √(Weight / the vote's weights
-/// × Power); the raw scores are then scaled to add up to TotalPower. The square roots and squares are computed in
+/// <item>quadratic: a choice's raw score is the square of the sum, over the votes, of √(Weight / (the sum of the
+/// vote's weights) × Power); the raw scores are then scaled to add up to TotalPower. The square roots and squares are computed in
 /// double, and each choice's share of the raw total converted to decimal, so the scores are accurate to about 15
 /// significant digits.</item>
 /// <item>ranked-choice: instant runoff. Each round counts every ballot for its highest-ranked remaining choice. It is
@@ -35,7 +35,7 @@ namespace Heurist.Protocol.Governance;
 /// <item>To keep sums independent of the order of the input, the counted votes are added up in the order of their
 /// voters (ordinal, ignoring case).</item>
 /// </list>
-/// The work is O(votes × choices), and for ranked-choice O(rounds × votes) more. Decimal sums above about 7.9 × 10²⁸
+/// The work is O(votes × choices), plus O(rounds × votes) for ranked-choice and sorting the counted votes. Decimal sums above about 7.9 × 10²⁸
 /// throw <see cref="OverflowException"/>.
 /// </remarks>
 public static class VoteTally

@@ -6,7 +6,10 @@ namespace Heurist.Protocol.Governance;
 /// <param name="Votes">Every vote received, in any order, including replaced ones, ones outside the window and invalid ones.</param>
 /// <param name="Start">When voting opens, in unix seconds; votes at Start count.</param>
 /// <param name="End">When voting closes, in unix seconds, not before Start; votes at End count.</param>
-/// <param name="Quorum">The power the counted votes must reach together, at least 0; null for no quorum.</param>
+/// <param name="Quorum">
+/// The power the counted votes must reach together, at least 0; null for no quorum. Every counted vote counts towards
+/// it, Abstain included, as in Snapshot's default quorum.
+/// </param>
 public sealed record VoteTallyInput(
     VotingType Type,
     int ChoiceCount,
