@@ -37,5 +37,11 @@ public static class ColumnTypes
     /// <summary>A token amount in wei: 78 digits hold any uint256.</summary>
     public const string Wei = "numeric(78,0)";
 
+    /// <summary>A token amount in whole tokens with all 18 decimals: voting power, quorums.</summary>
+    public const string TokenAmount = "numeric(46,18)";
+
+    /// <summary>A Snapshot space id (an ENS name or any short id).</summary>
+    public const int SpaceLength = 64;
+
     public const string Json = "jsonb";
 }

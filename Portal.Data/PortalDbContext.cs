@@ -1,5 +1,6 @@
 using Heurist.Portal.Data.Auth;
 using Heurist.Portal.Data.Chain;
+using Heurist.Portal.Data.Governance;
 using Heurist.Portal.Data.Images;
 using Heurist.Portal.Data.Miners;
 using Heurist.Portal.Data.Minting;
@@ -61,6 +62,18 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<RewardLeafRecord> RewardLeaves => Set<RewardLeafRecord>();
 
     public DbSet<EpochMinerRewardRecord> EpochMinerRewards => Set<EpochMinerRewardRecord>();
+
+    public DbSet<GovernanceMessage> GovernanceMessages => Set<GovernanceMessage>();
+
+    public DbSet<GovernanceProposal> GovernanceProposals => Set<GovernanceProposal>();
+
+    public DbSet<GovernanceVote> GovernanceVotes => Set<GovernanceVote>();
+
+    public DbSet<VotingPowerReading> VotingPowerReadings => Set<VotingPowerReading>();
+
+    public DbSet<ModelAllocationTarget> ModelAllocationTargets => Set<ModelAllocationTarget>();
+
+    public DbSet<AllocationSample> AllocationSamples => Set<AllocationSample>();
 
     public DbSet<NetworkHourly> NetworkHourly => Set<NetworkHourly>();
 

@@ -366,6 +366,314 @@ namespace Heurist.Portal.Data.Migrations
                     b.ToTable("unstake_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.AllocationSample", b =>
+                {
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_id");
+
+                    b.Property<double>("ActualShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("actual_share");
+
+                    b.Property<double>("TargetShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("target_share");
+
+                    b.Property<int>("Workers")
+                        .HasColumnType("integer")
+                        .HasColumnName("workers");
+
+                    b.HasKey("At", "ModelId")
+                        .HasName("pk_allocation_samples");
+
+                    b.ToTable("allocation_samples", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.GovernanceMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Envelope")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("envelope");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ProposalId")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("proposal_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Space")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("space");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id")
+                        .HasName("pk_governance_messages");
+
+                    b.HasIndex("ProposalId", "Kind")
+                        .HasDatabaseName("ix_governance_messages_proposal_id_kind");
+
+                    b.ToTable("governance_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.GovernanceProposal", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("author");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.PrimitiveCollection<List<string>>("Choices")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("choices");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Discussion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("discussion");
+
+                    b.Property<long>("End")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end");
+
+                    b.Property<DateTimeOffset?>("FrozenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("frozen_at");
+
+                    b.Property<string>("FrozenResult")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("frozen_result");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Plugins")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("plugins");
+
+                    b.Property<decimal?>("Quorum")
+                        .HasColumnType("numeric(46,18)")
+                        .HasColumnName("quorum");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<long>("SnapshotBlock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("snapshot_block");
+
+                    b.Property<string>("Space")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("space");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_governance_proposals");
+
+                    b.HasIndex("Kind", "End")
+                        .HasDatabaseName("ix_governance_proposals_kind_end");
+
+                    b.HasIndex("Space", "End")
+                        .HasDatabaseName("ix_governance_proposals_space_end");
+
+                    b.ToTable("governance_proposals", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.GovernanceVote", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("choice");
+
+                    b.Property<decimal>("Power")
+                        .HasColumnType("numeric(46,18)")
+                        .HasColumnName("power");
+
+                    b.Property<string>("ProposalId")
+                        .IsRequired()
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("proposal_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("Voter")
+                        .IsRequired()
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("voter");
+
+                    b.HasKey("Id")
+                        .HasName("pk_governance_votes");
+
+                    b.HasIndex("ProposalId", "Voter", "Timestamp")
+                        .HasDatabaseName("ix_governance_votes_proposal_id_voter_timestamp");
+
+                    b.ToTable("governance_votes", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.ModelAllocationTarget", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_id");
+
+                    b.Property<double>("DemandShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("demand_share");
+
+                    b.Property<string>("ProposalId")
+                        .HasColumnType("character varying(66)")
+                        .HasColumnName("proposal_id");
+
+                    b.Property<double>("TargetShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("target_share");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<double>("VotedShare")
+                        .HasColumnType("double precision")
+                        .HasColumnName("voted_share");
+
+                    b.HasKey("ModelId")
+                        .HasName("pk_model_allocation_targets");
+
+                    b.ToTable("model_allocation_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.VotingPowerReading", b =>
+                {
+                    b.Property<string>("Address")
+                        .HasColumnType("character varying(42)")
+                        .HasColumnName("address");
+
+                    b.Property<long>("Block")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block");
+
+                    b.Property<decimal>("EsHeuWei")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("es_heu_wei");
+
+                    b.Property<decimal>("HeuWei")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("heu_wei");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<decimal>("StakedEsHeuWei")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("staked_es_heu_wei");
+
+                    b.Property<decimal>("StakedHeuWei")
+                        .HasColumnType("numeric(78,0)")
+                        .HasColumnName("staked_heu_wei");
+
+                    b.HasKey("Address", "Block")
+                        .HasName("pk_voting_power_readings");
+
+                    b.ToTable("voting_power_readings", (string)null);
+                });
+
             modelBuilder.Entity("Heurist.Portal.Data.Images.ImageJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -611,6 +919,14 @@ namespace Heurist.Portal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.PrimitiveCollection<List<string>>("AssignedModels")
+                        .HasColumnType("text[]")
+                        .HasColumnName("assigned_models");
 
                     b.Property<string>("DeviceKind")
                         .IsRequired()
@@ -1280,6 +1596,16 @@ namespace Heurist.Portal.Data.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Heurist.Portal.Data.Governance.GovernanceVote", b =>
+                {
+                    b.HasOne("Heurist.Portal.Data.Governance.GovernanceProposal", null)
+                        .WithMany()
+                        .HasForeignKey("ProposalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_governance_votes_governance_proposals_proposal_id");
                 });
 
             modelBuilder.Entity("Heurist.Portal.Data.Minting.MintRequest", b =>

@@ -36,4 +36,12 @@ public sealed class Miner
 
     /// <summary>Set when the worker shut down cleanly; cleared when it starts again.</summary>
     public DateTimeOffset? StoppedAt { get; set; }
+
+    /// <summary>
+    /// The models the allocation service wants this miner to serve now, among those it holds; the worker reads it in
+    /// its heartbeat's reply and switches its queues. Null: no assignment, serve every model held.
+    /// </summary>
+    public List<string>? AssignedModels { get; set; }
+
+    public DateTimeOffset? AssignedAt { get; set; }
 }
