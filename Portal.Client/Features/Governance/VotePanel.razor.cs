@@ -28,7 +28,8 @@ public sealed partial class VotePanel : IDisposable
     private string? _loadedProposal;
     private int _single;
     private readonly HashSet<int> _approved = [];
-    private List<int> _ranking = [];
+    // One list, reordered in place: the drop zone reads its container's items when refreshed, not when the page renders.
+    private readonly List<RankedItem> _ranking = [];
     private int[] _weights = [];
     private string _reason = "";
     private MudDropContainer<RankedItem>? _rankContainer;
@@ -104,8 +105,6 @@ public sealed partial class VotePanel : IDisposable
         _ => string.Create(CultureInfo.InvariantCulture, $"{-WeightLeft} % too much: take some back."),
     };
 
-    private List<RankedItem> RankedItems => [.. _ranking.Select((choice, position) => new RankedItem(choice, Summary.Choices[choice - 1], position))];
-
     protected override void OnInitialized() => Wallet.Changed += OnWalletChanged;
 
     protected override async Task OnParametersSetAsync()
@@ -117,7 +116,8 @@ public sealed partial class VotePanel : IDisposable
             _type = VotingTypes.TryParse(Summary.Type, out var type) ? type : VotingType.SingleChoice;
             _single = 0;
             _approved.Clear();
-            _ranking = [.. Enumerable.Range(1, Summary.Choices.Count)];
+            _ranking.Clear();
+            _ranking.AddRange(Summary.Choices.Select((label, i) => new RankedItem(i + 1, label, i)));
             _weights = new int[Summary.Choices.Count];
             _receipt = null;
             _info = null;
@@ -212,7 +212,7 @@ public sealed partial class VotePanel : IDisposable
             return;
         }
         (_ranking[position], _ranking[target]) = (_ranking[target], _ranking[position]);
-        _rankContainer?.Refresh();
+        Renumber();
     }
 
     private void Dropped(MudItemDropInfo<RankedItem> drop)
@@ -221,8 +221,17 @@ public sealed partial class VotePanel : IDisposable
         {
             return;
         }
-        _ranking.Remove(item.Choice);
-        _ranking.Insert(Math.Clamp(drop.IndexInZone, 0, _ranking.Count), item.Choice);
+        _ranking.RemoveAll(r => r.Choice == item.Choice);
+        _ranking.Insert(Math.Clamp(drop.IndexInZone, 0, _ranking.Count), item);
+        Renumber();
+    }
+
+    private void Renumber()
+    {
+        for (var i = 0; i < _ranking.Count; i++)
+        {
+            _ranking[i] = _ranking[i] with { Position = i };
+        }
         _rankContainer?.Refresh();
     }
 
@@ -230,7 +239,7 @@ public sealed partial class VotePanel : IDisposable
     {
         VotingType.SingleChoice or VotingType.Basic => VoteChoice.OfChoice(_single),
         VotingType.Approval => VoteChoice.OfChoices(_approved.Order()),
-        VotingType.RankedChoice => VoteChoice.OfChoices(_ranking),
+        VotingType.RankedChoice => VoteChoice.OfChoices(_ranking.Select(r => r.Choice)),
         _ => VoteChoice.OfWeights(_weights.Select((weight, i) => new ChoiceWeight(i + 1, weight)).Where(w => w.Weight > 0)),
     };
 
