@@ -58,7 +58,7 @@ public sealed partial class GovernancePage : IDisposable
 
     private List<ProposalSummary> InState(ProposalState state) => [.. (_proposals ?? []).Where(p => p.State == state)];
 
-    // The countdowns move every second; when a proposal opens or closes, the list is read again for its new state.
+    // When a proposal opens or closes, the list is read again for its new state; the countdowns tick on their own.
     private Task TickAsync() => InvokeAsync(async () =>
     {
         var before = _now;
@@ -68,8 +68,8 @@ public sealed partial class GovernancePage : IDisposable
             var tab = _tab;
             await LoadAsync();
             _tab = tab;
+            StateHasChanged();
         }
-        StateHasChanged();
     });
 
     private static bool Crossed(ProposalSummary proposal, DateTimeOffset before, DateTimeOffset now) => proposal.State switch

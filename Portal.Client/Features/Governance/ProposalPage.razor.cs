@@ -97,20 +97,20 @@ public sealed partial class ProposalPage : IDisposable
         }
     }
 
-    // The countdown moves every second. An active proposal's live results are read again now and then, and once more
-    // when it opens or closes, for its new state and frozen result.
+    // An active proposal's live results are read again now and then, and once more when it opens or closes, for its
+    // new state and frozen result. The countdown ticks on its own.
     private Task TickAsync() => InvokeAsync(async () =>
     {
         var before = _now;
         _now = Clock.GetUtcNow();
         if (_proposal?.Summary is { } summary
             && ((summary.State == ProposalState.Pending && summary.Start > before && summary.Start <= _now)
-                || (summary.State == ProposalState.Active && (summary.End >= before && summary.End < _now || _now - _lastLoad >= ResultsInterval))))
+                || (summary.State == ProposalState.Active && ((summary.End >= before && summary.End < _now) || _now - _lastLoad >= ResultsInterval))))
         {
             await LoadAsync();
             _revision++;
+            StateHasChanged();
         }
-        StateHasChanged();
     });
 
     private async Task VotedAsync(HubReceipt receipt)

@@ -55,6 +55,9 @@ internal sealed class InMemoryGovernanceClient : IGovernanceClient
     /// <summary>Holds listing until the test completes it, to see the page loading.</summary>
     public TaskCompletionSource? ListGate { get; set; }
 
+    /// <summary>Holds reading a proposal until the test completes it.</summary>
+    public TaskCompletionSource? ProposalGate { get; set; }
+
     public IReadOnlyList<string> Submitted => [.. _submitted];
 
     public IReadOnlyList<string> ProposalReads => [.. _proposalReads];
@@ -86,12 +89,14 @@ internal sealed class InMemoryGovernanceClient : IGovernanceClient
         return [.. Proposals.Where(p => state is { } s ? p.State == s : p.State != ProposalState.Cancelled)];
     }
 
-    public Task<ProposalView?> GetProposalAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<ProposalView?> GetProposalAsync(string id, CancellationToken cancellationToken = default)
     {
         _proposalReads.Enqueue(id);
-        return ProposalFailure is { } failure
-            ? Task.FromException<ProposalView?>(failure)
-            : Task.FromResult(Views.GetValueOrDefault(id));
+        if (ProposalGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+        return ProposalFailure is { } failure ? throw failure : Views.GetValueOrDefault(id);
     }
 
     public Task<VotesPage> GetVotesAsync(string id, int page, int pageSize, CancellationToken cancellationToken = default)

@@ -170,6 +170,21 @@ public sealed class ProposalPageTests : GovernanceTestContext
     }
 
     [Fact]
+    public void The_page_shows_a_skeleton_until_the_proposal_arrives()
+    {
+        Governance.Add(Summary(ProposalId, "Worth the wait"));
+        Governance.ProposalGate = new TaskCompletionSource();
+
+        var page = RenderProposal();
+
+        Assert.NotNull(page.Find("[data-testid='proposal-loading']"));
+        Assert.Empty(page.FindAll("[data-testid='proposal-title']"));
+        Governance.ProposalGate.SetResult();
+        page.WaitForAssertion(() => Assert.Equal("Worth the wait", page.Find("[data-testid='proposal-title']").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid='proposal-loading']"));
+    }
+
+    [Fact]
     public void An_unknown_proposal_says_it_is_not_found()
     {
         var page = RenderProposal("0xdeadbeef");
