@@ -1,3 +1,4 @@
+using Heurist.Portal.Client.Features.Governance;
 using Heurist.Portal.Client.Features.Minting;
 using Heurist.Portal.Client.Features.Network;
 using Heurist.Portal.Client.Features.Provenance;
@@ -9,6 +10,7 @@ using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Governance;
 using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Provenance;
@@ -44,6 +46,7 @@ public static class PortalClientServices
         services.AddScoped<IMintingClient, HttpMintingClient>();
         services.AddScoped<INftClient, HttpNftClient>();
         services.AddScoped<IProvenanceClient, HttpProvenanceClient>();
+        services.AddScoped<IGovernanceClient, HttpGovernanceClient>();
         services.AddScoped<CreatorIdentity>();
         services.AddScoped<IAuthClient, HttpAuthClient>();
         services.AddScoped<IChainClient, HttpChainClient>();

@@ -188,3 +188,14 @@ public sealed record AllocationStatus(
 
 /// <summary>One model's target and actual share at one time.</summary>
 public sealed record AllocationSamplePoint(DateTimeOffset At, string ModelId, double TargetShare, double ActualShare);
+
+/// <summary>What the create form posts to <see cref="GovernanceRoutes.Preview"/>: <c>{ "markdown": "…" }</c>.</summary>
+/// <param name="Markdown">The proposal body as the author typed it.</param>
+public sealed record BodyPreviewRequest(string Markdown);
+
+/// <summary>
+/// What <see cref="GovernanceRoutes.Preview"/> answers: <c>{ "html": "…" }</c>, the body rendered exactly as
+/// <see cref="ProposalView.BodyHtml"/> will be, with the same safety.
+/// </summary>
+/// <param name="Html">The rendered body.</param>
+public sealed record BodyPreview(string Html);
