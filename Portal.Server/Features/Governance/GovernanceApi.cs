@@ -27,7 +27,7 @@ public static class GovernanceApi
             .WithName("PostSnapshotMessage")
             .WithSummary("A signed Snapshot message (Proposal, Vote in its three forms, CancelProposal) as snapshot.js's Client712 posts it: { address, sig, data: { domain, types, message } }.")
             .WithDescription("200 with { id, type }: id is the EIP-712 hash of the signed data. A refusal is { error: \"client_error\", error_description } naming the reason, with 400, or 413 for an envelope over 100,000 characters; 503 ({ error: \"server_error\" }) when the chain cannot be asked.")
-            .Accepts<string>("application/json")
+            .Accepts<string>("application/json", "text/plain")
             .Produces<HubReceipt>()
             .Produces<HubError>(StatusCodes.Status400BadRequest)
             .Produces<HubError>(StatusCodes.Status413PayloadTooLarge)
@@ -97,7 +97,7 @@ public static class GovernanceApi
         api.MapPost(GovernanceRoutes.Preview, PreviewAsync)
             .WithName("PreviewProposalBody")
             .WithSummary("Markdown in (the request body as text), the HTML the proposal page shows out (text/html): raw HTML escaped, links only http(s), mailto and relative, images only https.")
-            .Accepts<string>("text/plain")
+            .Accepts<string>("text/plain", "application/json")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesValidationProblem();
         return app;

@@ -92,7 +92,7 @@ public sealed class GovernancePortal(PostgresFixture postgres, DeployedChainFixt
     }
 
     /// <summary>A new account with ETH for gas and <paramref name="tokens"/> HEU.</summary>
-    public Task<EthECKey> NewAccountAsync(int tokens) => Actors.NewUserAsync(tokens * Token);
+    public Task<EthECKey> NewAccountAsync(int tokens) => GovernanceTreasury.NewAccountAsync(chain, tokens * Token);
 
     public async Task<long> LatestBlockAsync() => (long)(await chain.Rpc.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
 
