@@ -56,6 +56,9 @@ public sealed class GovernancePortal(PostgresFixture postgres, DeployedChainFixt
     /// <summary>Listens on a real port (Kestrel) when set before the start, for clients outside the process.</summary>
     public int? KestrelPort { get; set; }
 
+    /// <summary>Keeps the system's clock instead of <see cref="Clock"/>, for clients that stamp messages with theirs.</summary>
+    public bool SystemClock { get; set; }
+
     public long Now => Clock.GetUtcNow().ToUnixTimeSeconds();
 
     public async ValueTask InitializeAsync()
@@ -69,7 +72,7 @@ public sealed class GovernancePortal(PostgresFixture postgres, DeployedChainFixt
         {
             _app.Settings[key] = value;
         }
-        _factory = _app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock)));
+        _factory = SystemClock ? _app : _app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock)));
         if (KestrelPort is { } port)
         {
             _factory.UseKestrel(port);
@@ -81,7 +84,7 @@ public sealed class GovernancePortal(PostgresFixture postgres, DeployedChainFixt
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
-        if (_factory is not null)
+        if (_factory is not null && _factory != _app)
         {
             await _factory.DisposeAsync();
         }

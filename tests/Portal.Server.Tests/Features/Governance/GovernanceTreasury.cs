@@ -27,6 +27,15 @@ internal static class GovernanceTreasury
     /// <summary>A new account with 100 ETH for gas, <paramref name="heu"/> HEU and <paramref name="esHeu"/> esHEU (in wei).</summary>
     public static async Task<EthECKey> NewAccountAsync(DeployedChainFixture chain, BigInteger heu, BigInteger esHeu = default)
     {
+        var key = EthECKey.GenerateKey();
+        await SetEthAsync(chain, key.Address);
+        await FundAsync(chain, key.Address, heu, esHeu);
+        return key;
+    }
+
+    /// <summary>Sends <paramref name="heu"/> HEU and deposits <paramref name="esHeu"/> esHEU (in wei) to <paramref name="address"/>.</summary>
+    public static async Task FundAsync(DeployedChainFixture chain, string address, BigInteger heu, BigInteger esHeu = default)
+    {
         var token = new HeuristTokenContract(chain.Rpc, chain.Manifest.Contracts.HeuristToken);
         var escrowed = new EscrowedHeuristContract(chain.Rpc, chain.Manifest.Contracts.EscrowedHeurist);
         var treasury = chain.Rpc.As(Treasury, chain.Manifest.ChainId, TimeSpan.FromMilliseconds(20));
@@ -41,17 +50,14 @@ internal static class GovernanceTreasury
                 await token.ApproveAsync(treasury, escrowed.Address, 1_000_000 * Token);
                 _funded = true;
             }
-            var key = EthECKey.GenerateKey();
-            await SetEthAsync(chain, key.Address);
             if (heu > 0)
             {
-                await token.TransferAsync(treasury, key.Address, heu);
+                await token.TransferAsync(treasury, address, heu);
             }
             if (esHeu > 0)
             {
-                await escrowed.DepositAsync(treasury, key.Address, esHeu);
+                await escrowed.DepositAsync(treasury, address, esHeu);
             }
-            return key;
         }
         finally
         {
