@@ -36,11 +36,12 @@ if ! $fast; then
     fi
   fi
 
-  # anvil runs the chain tests; viem, ethers, siwe and OpenZeppelin's merkle-tree regenerate the test vectors.
+  # anvil runs the chain tests; viem, ethers, siwe, OpenZeppelin's merkle-tree and snapshot.js regenerate the test
+  # vectors, and snapshot.js's Client712 drives the governance compatibility test.
   if [ ! -x Contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -d Contracts/node_modules/viem ] \
      || [ ! -d Contracts/node_modules/ethers ] || [ ! -d Contracts/node_modules/siwe ] \
-     || [ ! -d Contracts/node_modules/@openzeppelin/merkle-tree ]; then
-    echo "Installing anvil, viem, ethers, siwe and merkle-tree (npm ci in Contracts)…"
+     || [ ! -d Contracts/node_modules/@openzeppelin/merkle-tree ] || [ ! -d Contracts/node_modules/@snapshot-labs/snapshot.js ]; then
+    echo "Installing anvil, viem, ethers, siwe, merkle-tree and snapshot.js (npm ci in Contracts)…"
     (cd Contracts && npm ci --no-audit --no-fund --loglevel=error)
   fi
   # Alto, the ERC-4337 bundler that the minting tests send user operations through.

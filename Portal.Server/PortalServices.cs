@@ -3,6 +3,7 @@ using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
+using Heurist.Portal.Server.Features.Governance;
 using Heurist.Portal.Server.Features.Minting;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Provenance;
@@ -98,6 +99,7 @@ public static class PortalServices
         services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
         services.AddMinting();
         services.AddScoped<IProvenanceClient, ProvenanceService>();
+        services.AddGovernance();
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using Heurist.Portal.Server;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
+using Heurist.Portal.Server.Features.Governance;
 using Heurist.Portal.Server.Features.Minting;
 using Heurist.Portal.Server.Features.Network;
 using Heurist.Portal.Server.Features.Provenance;
@@ -31,6 +32,7 @@ app.MapStakingApi();
 app.MapRewardsApi();
 app.MapMintingApi();
 app.MapProvenanceApi();
+app.MapGovernanceApi();
 app.MapPortalPages();
 
 await app.RunAsync();

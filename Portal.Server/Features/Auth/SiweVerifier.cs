@@ -1,13 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Heurist.Contracts.Crypto;
-using Heurist.Contracts.Rpc;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Auth;
-using Nethereum.ABI.FunctionEncoding.Attributes;
-using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
-using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Util;
 using Nethereum.Web3;
@@ -28,17 +24,20 @@ namespace Heurist.Portal.Server.Features.Auth;
 /// <item>Issued At no later than the clock plus <see cref="ClockSkew"/>; Not Before no later than the clock plus
 /// the skew; Expiration Time strictly after the clock, with no skew (an expired message is never accepted).</item>
 /// <item>The address is EIP-55 checksummed (EIP-4361 requires it; an all-lowercase address is refused).</item>
-/// <item>The signature is 0x hex. When it is a 65-byte, low-s (EIP-2) signature whose EIP-191 (personal_sign) hash
-/// of the message text recovers the address, the sign-in holds without asking the chain. Otherwise, if the address
-/// has code, its ERC-1271 <c>isValidSignature(hash, signature)</c> is called with eth_call, with the signature bytes
-/// as given, and only the magic value 0x1626ba7e accepts; a revert refuses. If the address has no code, the
-/// refusal says what was wrong with the signature (bad_signature, high_s or wrong_address).</item>
+/// <item>The signature is 0x hex, and the address signed the EIP-191 (personal_sign) hash of the message text, as
+/// <see cref="AccountSignatureVerifier"/> checks it for the governance hub too: a 65-byte, low-s (EIP-2) signature
+/// that recovers the address holds without asking the chain. Otherwise, if the address has code, its ERC-1271
+/// <c>isValidSignature(hash, signature)</c> is called with eth_call, with the signature bytes as given, and only the
+/// magic value 0x1626ba7e accepts; a revert refuses. If the address has no code, the refusal says what was wrong
+/// with the signature (bad_signature, high_s or wrong_address).</item>
 /// </list>
 /// A chain that cannot be asked (unreachable, timing out, answering errors other than a revert) throws
 /// <see cref="SiweChainUnavailableException"/>: the endpoint answers 503, not 401.
 /// </summary>
 public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
 {
+    private readonly AccountSignatureVerifier _signatures = new(web3);
+
     /// <summary>How far ahead of the portal's clock a wallet's clock may be, in seconds.</summary>
     public const int ClockSkewSeconds = 60;
 
@@ -47,9 +46,6 @@ public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
 
     /// <summary>The longest signature passed on, in bytes; room for multisig and passkey wallets' ERC-1271 signatures.</summary>
     public const int MaxSignatureBytes = 16 * 1024;
-
-    /// <summary>What ERC-1271's <c>isValidSignature</c> returns for a signature it accepts: its own selector.</summary>
-    public static readonly byte[] Erc1271MagicValue = [0x16, 0x26, 0xba, 0x7e];
 
     public static TimeSpan ClockSkew { get; } = TimeSpan.FromSeconds(ClockSkewSeconds);
 
@@ -68,19 +64,26 @@ public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
         }
         var signature = request.Signature.HexToByteArray();
         var hash = new EthereumMessageSigner().HashPrefixedMessage(Encoding.UTF8.GetBytes(request.Message));
-
-        // An account's own key: no chain needed.
-        var accountRefusal = CheckAccountSignature(hash, signature, message.Address);
-        if (accountRefusal is null)
+        AccountSignatureCheck check;
+        try
         {
-            return SiweVerification.Verified(message, message.Address, contractAccount: false);
+            check = await _signatures.VerifyAsync(hash, signature, message.Address, cancellationToken).ConfigureAwait(false);
         }
-        if (!await HasCodeAsync(message.Address, cancellationToken).ConfigureAwait(false))
+        catch (SignatureChainUnavailableException ex)
         {
-            return accountRefusal;
+            throw new SiweChainUnavailableException(ex.Message, ex);
         }
-        return await CheckContractSignatureAsync(message, hash, signature, cancellationToken).ConfigureAwait(false);
+        return check.IsValid
+            ? SiweVerification.Verified(message, message.Address, check.IsContractAccount)
+            : SiweVerification.Refused(Refusal(check.Refusal.Value), check.Reason);
     }
+
+    private static SiweRefusal Refusal(AccountSignatureRefusal refusal) => refusal switch
+    {
+        AccountSignatureRefusal.HighS => SiweRefusal.HighS,
+        AccountSignatureRefusal.WrongAddress => SiweRefusal.WrongAddress,
+        _ => SiweRefusal.BadSignature,
+    };
 
     /// <summary>The message text, parsed; or the refusal of a request that has none, or one off the grammar.</summary>
     private static bool TryRead(SignInRequest request, [NotNullWhen(true)] out SiweMessage? message, [NotNullWhen(false)] out SiweVerification? refusal)
@@ -173,80 +176,6 @@ public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
         return null;
     }
 
-    /// <summary>Null when <paramref name="signature"/> is <paramref name="address"/>'s key's low-s signature of <paramref name="hash"/>, else why not.</summary>
-    private static SiweVerification? CheckAccountSignature(byte[] hash, byte[] signature, string address)
-    {
-        if (signature.Length != 65)
-        {
-            return SiweVerification.Refused(SiweRefusal.BadSignature, $"The signature has {signature.Length} bytes; an account's signature has 65 (r, s and v).");
-        }
-        if (Signatures.HasHighS(signature))
-        {
-            return SiweVerification.Refused(SiweRefusal.HighS,
-                "The signature's s is in the upper half of the curve order; only its low-s form is accepted (EIP-2).");
-        }
-        string recovered;
-        try
-        {
-            recovered = Signatures.Recover(hash, signature);
-        }
-        catch (InvalidSignatureException ex)
-        {
-            return SiweVerification.Refused(SiweRefusal.BadSignature, $"The signature is not valid: {ex.Message}");
-        }
-        return string.Equals(recovered, address, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : SiweVerification.Refused(SiweRefusal.WrongAddress, $"The message was signed by {recovered}, not by {address}.");
-    }
-
-    private async Task<bool> HasCodeAsync(string address, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var code = await web3.Eth.GetCode.SendRequestAsync(address).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return code is { Length: > 2 };
-        }
-        catch (Exception ex) when (IsChainFailure(ex, cancellationToken))
-        {
-            throw new SiweChainUnavailableException($"The chain could not be asked whether {address} is a contract account: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>ERC-1271: asks the contract at the message's address whether it accepts the signature of the hash.</summary>
-    private async Task<SiweVerification> CheckContractSignatureAsync(SiweMessage message, byte[] hash, byte[] signature, CancellationToken cancellationToken)
-    {
-        var call = new IsValidSignatureFunction { Hash = hash, Signature = signature }.CreateCallInput(message.Address);
-        string answer;
-        try
-        {
-            answer = await web3.Eth.Transactions.Call.SendRequestAsync(call, BlockParameter.CreateLatest()).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ChainRpc.TryGetRevertData(ex, out _))
-        {
-            return SiweVerification.Refused(SiweRefusal.WrongAddress,
-                $"The contract account {message.Address} refused the signature: its isValidSignature reverted.");
-        }
-        catch (Exception ex) when (IsChainFailure(ex, cancellationToken))
-        {
-            throw new SiweChainUnavailableException($"The chain could not be asked whether contract account {message.Address} accepts the signature: {ex.Message}", ex);
-        }
-
-        // As OpenZeppelin's SignatureChecker reads it: the first word is exactly bytes32(0x1626ba7e).
-        var returned = answer is not null && answer.IsHex() ? answer.HexToByteArray() : [];
-        var accepted = returned.Length >= 32 && returned.AsSpan(0, 4).SequenceEqual(Erc1271MagicValue) && !returned.AsSpan(4, 28).ContainsAnyExcept((byte)0);
-        return accepted
-            ? SiweVerification.Verified(message, message.Address, contractAccount: true)
-            : SiweVerification.Refused(SiweRefusal.WrongAddress,
-                $"The contract account {message.Address} did not accept the signature (isValidSignature answered {(returned.Length == 0 ? "nothing" : Describe(returned))}).");
-    }
-
-    private static string Describe(byte[] returned) => returned.Length >= 4 ? returned.AsSpan(0, 4).ToArray().ToHex(true) : returned.ToHex(true);
-
-    /// <summary>The node could not answer: unreachable, too slow, or failing. A cancellation of ours is not that.</summary>
-    private static bool IsChainFailure(Exception ex, CancellationToken cancellationToken)
-        => ChainRpc.IsRpcFailure(ex) || ex is HttpRequestException or TimeoutException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
     private static bool IsHex(string text)
         => text.Length >= 2 && text.StartsWith("0x", StringComparison.Ordinal) && text.Length % 2 == 0 && !text.AsSpan(2).ContainsAnyExcept(HexDigits);
 
@@ -273,15 +202,4 @@ public sealed class SiweVerifier(IWeb3 web3, TimeProvider clock)
         && string.Equals(uri.Scheme, origin.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(uri.IdnHost, origin.IdnHost, StringComparison.OrdinalIgnoreCase)
         && uri.Port == origin.Port;
-
-    /// <summary>ERC-1271's one function, by the standard's ABI.</summary>
-    [Function("isValidSignature", "bytes4")]
-    private sealed class IsValidSignatureFunction : FunctionMessage
-    {
-        [Parameter("bytes32", "hash", 1)]
-        public byte[] Hash { get; set; } = [];
-
-        [Parameter("bytes", "signature", 2)]
-        public byte[] Signature { get; set; } = [];
-    }
 }

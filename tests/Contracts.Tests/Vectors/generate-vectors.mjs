@@ -744,11 +744,93 @@ const userOperations = userOperationCases.map(({ name, userOperation, validUntil
   };
 });
 
+
+// ---------- Snapshot messages: the id snapshot.js gives a signed message (utils.getHash), as the hub must ----------
+// Each envelope is what snapshot.js's Client712 posts ({ address, sig, data: { domain, types, message } }), signed by
+// anvil account 0 with the ethers v5 Wallet snapshot.js uses; the id is snapshot.js's getHash of the data (ethers v5's
+// TypedDataEncoder, which the sequencer uses too), checked against ethers v6 and viem. A few cases write integers as
+// strings or name EIP712Domain in the types, which wallets and the sequencer accept and hash the same.
+const snapshotJs = require('@snapshot-labs/snapshot.js');
+const { Wallet: WalletV5 } = require('@ethersproject/wallet');
+const snapshotWallet = new WalletV5(privateKeys[0]);
+const snapshotDomain = { name: 'snapshot', version: '0.1.4' };
+const snapshotField = (name, type) => ({ name, type });
+const snapshotVoteFields = (choiceType) => [
+  snapshotField('from', 'string'), snapshotField('space', 'string'), snapshotField('timestamp', 'uint64'),
+  snapshotField('proposal', 'string'), snapshotField('choice', choiceType), snapshotField('reason', 'string'),
+  snapshotField('app', 'string'), snapshotField('metadata', 'string'),
+];
+const snapshotStructs = {
+  Proposal: [
+    snapshotField('from', 'string'), snapshotField('space', 'string'), snapshotField('timestamp', 'uint64'), snapshotField('type', 'string'),
+    snapshotField('title', 'string'), snapshotField('body', 'string'), snapshotField('discussion', 'string'), snapshotField('choices', 'string[]'),
+    snapshotField('labels', 'string[]'), snapshotField('start', 'uint64'), snapshotField('end', 'uint64'), snapshotField('snapshot', 'uint64'),
+    snapshotField('plugins', 'string'), snapshotField('privacy', 'string'), snapshotField('app', 'string'),
+  ],
+  Vote: snapshotVoteFields('uint32'),
+  VoteArray: snapshotVoteFields('uint32[]'),
+  VoteString: snapshotVoteFields('string'),
+  CancelProposal: [snapshotField('from', 'string'), snapshotField('space', 'string'), snapshotField('timestamp', 'uint64'), snapshotField('proposal', 'string')],
+};
+const snapshotProposalId = '0x1f8d2b3c4e5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+const snapshotVote = (choice) => ({
+  from: snapshotWallet.address, space: 'heurist.eth', timestamp: 1765000200, proposal: snapshotProposalId, choice,
+  reason: 'more SDXL, fewer queues', app: 'snapshot', metadata: '{}',
+});
+const snapshotCases = [
+  {
+    name: 'Proposal (weighted, model allocation)', kind: 'Proposal', struct: 'Proposal',
+    message: {
+      from: snapshotWallet.address, space: 'heurist.eth', timestamp: 1765000000, type: 'weighted', title: 'Split the GPUs',
+      body: '## Why\n\nSDXL queues are **long**; é, 🚀 and "quotes".', discussion: 'https://forum.example/t/42',
+      choices: ['sd15', 'sdxl', 'flux1-dev'], labels: [], start: 1765000100, end: 1765604900, snapshot: 1234,
+      plugins: '{"heurist":{"kind":"model-allocation"}}', privacy: '', app: 'heurist',
+    },
+  },
+  { name: 'Vote (choice uint32)', kind: 'Vote', struct: 'Vote', message: snapshotVote(2) },
+  { name: 'Vote (choice uint32[])', kind: 'VoteArray', struct: 'Vote', message: snapshotVote([3, 1, 2]) },
+  { name: 'Vote (choice string of JSON weights)', kind: 'VoteString', struct: 'Vote', message: snapshotVote('{"1":70,"2":30}') },
+  {
+    name: 'CancelProposal', kind: 'CancelProposal', struct: 'CancelProposal',
+    message: { from: snapshotWallet.address, space: 'heurist.eth', timestamp: 1765000300, proposal: snapshotProposalId },
+  },
+  {
+    name: 'Vote (choice uint32[]) with integers as strings and EIP712Domain in the types', kind: 'VoteArray', struct: 'Vote',
+    message: { ...snapshotVote(['1', '3']), timestamp: '1765000400' }, withDomainType: true,
+  },
+  {
+    name: 'Proposal (basic) for a lowercase from, with a chainId in the domain', kind: 'Proposal', struct: 'Proposal', chainId: 1,
+    message: {
+      from: snapshotWallet.address.toLowerCase(), space: 'heurist.eth', timestamp: 1765000500, type: 'basic', title: 'Raise the threshold?',
+      body: '', discussion: '', choices: ['For', 'Against', 'Abstain'], labels: [], start: 1765000600, end: 1765087000, snapshot: 0,
+      plugins: '{}', privacy: '', app: '',
+    },
+  },
+];
+const snapshotMessages = [];
+for (const { name, kind, struct, message, withDomainType, chainId } of snapshotCases) {
+  const domain = chainId === undefined ? snapshotDomain : { ...snapshotDomain, chainId };
+  const types = { [struct]: snapshotStructs[kind] };
+  const signature = await snapshotWallet._signTypedData(domain, types, message);
+  const id = snapshotJs.utils.getHash({ domain, types, message });
+  assert.equal(id, ethers.TypedDataEncoder.hash(domain, types, message));
+  assert.equal(id, hashTypedData({ domain, types, primaryType: struct, message: normalizeValue(types, struct, message) }));
+  assert.equal(await snapshotJs.utils.verify(snapshotWallet.address, signature, { domain, types, message }), true, `${name}: snapshot.js refuses its own signature`);
+  const sentTypes = withDomainType
+    ? { EIP712Domain: [snapshotField('name', 'string'), snapshotField('version', 'string')], ...types }
+    : types;
+  snapshotMessages.push({
+    name, kind, privateKey: privateKeys[0], signer: snapshotWallet.address, id,
+    envelope: { address: snapshotWallet.address, sig: signature, data: { domain, types: sentTypes, message } },
+  });
+}
+
 const vectors = {
   generator: 'tests/Contracts.Tests/Vectors/generate-vectors.mjs',
   libraries: {
     viem: require('viem/package.json').version, ethers: ethers.version, siwe: require('siwe/package.json').version,
     merkleTree: require('@openzeppelin/merkle-tree/package.json').version,
+    snapshotJs: require('@snapshot-labs/snapshot.js/package.json').version,
   },
   keccak, keys, addresses, signatures, eip191, eip712,
   abi, abiPacked,
@@ -758,6 +840,7 @@ const vectors = {
   siwe, siweGrammar,
   rewardTrees,
   userOperations,
+  snapshotMessages,
 };
 
 const output = process.argv[2] ?? join(here, 'vectors.json');

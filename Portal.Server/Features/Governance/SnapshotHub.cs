@@ -1,0 +1,509 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using Heurist.Contracts.Crypto;
+using Heurist.Contracts.Governance;
+using Heurist.Portal.Data;
+using Heurist.Portal.Data.Governance;
+using Heurist.Protocol.Api;
+using Heurist.Protocol.Api.Governance;
+using Heurist.Protocol.Governance;
+using Heurist.Protocol.Models;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Npgsql;
+using static System.FormattableString;
+
+namespace Heurist.Portal.Server.Features.Governance;
+
+/// <summary>What the hub answers a posted message: its receipt, or a refusal with its HTTP status.</summary>
+/// <param name="Status">200, 400, 413 (an envelope over <see cref="SnapshotEnvelope.MaxLength"/>) or 503 (the chain could not be asked).</param>
+/// <param name="Receipt">The stored message's id and type, when accepted.</param>
+/// <param name="Error">The refusal in the sequencer's shape, when refused.</param>
+public sealed record HubResult(int Status, HubReceipt? Receipt, HubError? Error)
+{
+    [MemberNotNullWhen(true, nameof(Receipt))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool IsAccepted => Receipt is not null;
+
+    public static HubResult Accepted(string id, string type) => new(StatusCodes.Status200OK, new HubReceipt(id, type), null);
+
+    /// <summary>A refusal: <c>client_error</c> below 500, <c>server_error</c> from 500 on, as the sequencer answers.</summary>
+    public static HubResult Refused(string description, int status = StatusCodes.Status400BadRequest)
+        => new(status, null, new HubError(status < 500 ? "client_error" : "server_error", description));
+}
+
+/// <summary>
+/// The portal as a Snapshot hub for one space (Governance:Space): it takes exactly what snapshot.js's Client712 posts
+/// to /api/msg, checks everything, and stores each message with its projection. The rules, in order:
+/// <list type="number">
+/// <item>the envelope is at most <see cref="SnapshotEnvelope.MaxLength"/> characters ("too large message", 413), and
+/// has the shape <see cref="SnapshotEnvelope.TryParse"/> checks ("wrong envelope format", "wrong domain", "wrong types",
+/// "wrong from");</item>
+/// <item>its timestamp is at most Governance:MaxClockSkewSeconds ahead of the portal's clock and at most
+/// Governance:MaxMessageAgeSeconds behind it ("wrong timestamp");</item>
+/// <item>its space is Governance:Space ("unknown space");</item>
+/// <item>its id, the EIP-712 hash of the signed data (<see cref="SnapshotMessageIds"/>), is not stored yet ("duplicate
+/// message");</item>
+/// <item>the address signed that hash: an account's low-s signature, or a contract account's ERC-1271 approval
+/// (<see cref="AccountSignatureVerifier"/>; "signature validation failed", saying why);</item>
+/// <item>then the rules of its kind (<see cref="ProposeAsync"/>, <see cref="VoteAsync"/>, <see cref="CancelAsync"/>).</item>
+/// </list>
+/// A message is stored as posted, with its projection (proposal, vote, cancellation), in one transaction; nothing is
+/// stored on a refusal. Refusals read "reason: why", the reason being the sequencer's words.
+/// </summary>
+public sealed partial class SnapshotHub(
+    IDbContextFactory<PortalDbContext> databases,
+    VotingPowerService power,
+    AccountSignatureVerifier signatures,
+    IOptions<GovernanceOptions> options,
+    IOptions<PortalOptions> portal,
+    ModelCatalog catalog,
+    TimeProvider clock,
+    ILogger<SnapshotHub> logger)
+{
+    /// <summary>The receipt type of a proposal.</summary>
+    public const string ProposalType = "proposal";
+
+    /// <summary>The receipt type of a vote.</summary>
+    public const string VoteType = "vote";
+
+    /// <summary>The receipt type of a cancellation.</summary>
+    public const string CancelType = "cancel-proposal";
+
+    /// <summary>The plugins member a model-allocation proposal carries.</summary>
+    public const string AllocationPlugin = "heurist";
+
+    /// <summary>The kind it names.</summary>
+    public const string AllocationKind = "model-allocation";
+
+    /// <summary>Reads, checks and stores one posted envelope.</summary>
+    public async Task<HubResult> IngestAsync(string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return await IngestCoreAsync(json, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException unavailable) when (unavailable.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            return HubResult.Refused(unavailable.Title, unavailable.Status);
+        }
+    }
+
+    private async Task<HubResult> IngestCoreAsync(string json, CancellationToken cancellationToken)
+    {
+        if (!SnapshotEnvelope.TryParse(json, out var envelope, out var refusal))
+        {
+            return HubResult.Refused(refusal.ToString(),
+                refusal.Error == SnapshotEnvelope.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest);
+        }
+        var settings = options.Value;
+        var message = envelope.Message;
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (message.Timestamp > now + settings.MaxClockSkewSeconds)
+        {
+            return HubResult.Refused(Invariant(
+                $"wrong timestamp: the message is timestamped {message.Timestamp}, more than {settings.MaxClockSkewSeconds} s after the portal's clock ({now})"));
+        }
+        if (message.Timestamp < now - settings.MaxMessageAgeSeconds)
+        {
+            return HubResult.Refused(Invariant(
+                $"wrong timestamp: the message is timestamped {message.Timestamp}, more than {settings.MaxMessageAgeSeconds} s before the portal's clock ({now})"));
+        }
+        if (!string.Equals(message.Space, settings.Space, StringComparison.Ordinal))
+        {
+            return HubResult.Refused($"unknown space: '{Shorten(message.Space)}' is not this hub's space; it is the hub of '{settings.Space}'");
+        }
+
+        byte[] digest;
+        try
+        {
+            digest = SnapshotMessageIds.Digest(envelope);
+        }
+        catch (TypedDataException ex)
+        {
+            return HubResult.Refused($"{SnapshotEnvelope.WrongFormat}: {ex.Message}");
+        }
+        var id = digest.ToHex(true);
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await db.GovernanceMessages.AnyAsync(m => m.Id == id, cancellationToken).ConfigureAwait(false))
+            {
+                return Duplicate(id);
+            }
+        }
+
+        AccountSignatureCheck check;
+        try
+        {
+            check = await signatures.VerifyAsync(digest, envelope.Signature.HexToByteArray(), envelope.Address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SignatureChainUnavailableException ex)
+        {
+            return HubResult.Refused($"signature validation failed: {ex.Message}", StatusCodes.Status503ServiceUnavailable);
+        }
+        if (!check.IsValid)
+        {
+            return HubResult.Refused($"signature validation failed: {check.Reason}");
+        }
+
+        var stored = new GovernanceMessage
+        {
+            Id = id,
+            Kind = GovernanceMessageKind.Proposal,
+            Address = envelope.Address,
+            Space = message.Space,
+            Timestamp = message.Timestamp,
+            ProposalId = id,
+            Envelope = json,
+            ReceivedAt = clock.GetUtcNow(),
+        };
+        return message switch
+        {
+            ProposalMessage proposal => await ProposeAsync(envelope, proposal, stored, now, cancellationToken).ConfigureAwait(false),
+            VoteMessage vote => await VoteAsync(envelope, vote, stored, now, cancellationToken).ConfigureAwait(false),
+            CancelProposalMessage cancel => await CancelAsync(envelope, cancel, stored, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidOperationException($"The envelope reader gave a message of kind {envelope.Kind} the hub does not know."),
+        };
+    }
+
+    /// <summary>
+    /// A proposal: a voting type this hub counts; choices as <see cref="ProposalChoices.Validate"/> takes them; a title of
+    /// 1 to 256 characters; a body of at most Governance:MaxBodyLength; an end after its start and in the future; a
+    /// snapshot block the chain has reached; no privacy; plugins a JSON object. A model-allocation proposal (plugins
+    /// <c>{"heurist":{"kind":"model-allocation"}}</c>) is weighted and its choices are distinct image models of the
+    /// catalog. The proposer's power at the snapshot block reaches Governance:ProposalThreshold. Its quorum is
+    /// Governance:Quorum (none when 0).
+    /// </summary>
+    private async Task<HubResult> ProposeAsync(SnapshotEnvelope envelope, ProposalMessage p, GovernanceMessage stored, long now, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!VotingTypes.TryParse(p.Type, out var type))
+        {
+            return WrongProposal($"type '{Shorten(p.Type)}' is not one of single-choice, approval, ranked-choice, weighted, quadratic or basic");
+        }
+        if (ProposalChoices.Validate(type, p.Choices) is { } choicesProblem)
+        {
+            return WrongProposal(choicesProblem);
+        }
+        if (string.IsNullOrWhiteSpace(p.Title) || p.Title.Length > MaxTitleLength)
+        {
+            return WrongProposal(Invariant($"title must be 1 to {MaxTitleLength} characters, not blank; it has {p.Title.Length}"));
+        }
+        if (p.Body.Length > settings.MaxBodyLength)
+        {
+            return HubResult.Refused(Invariant($"proposal body too long: the body has {p.Body.Length:N0} characters; the most is {settings.MaxBodyLength:N0}"));
+        }
+        if (p.End <= p.Start)
+        {
+            return WrongProposal(Invariant($"end ({p.End}) must be after start ({p.Start})"));
+        }
+        if (p.End <= now)
+        {
+            return HubResult.Refused(Invariant($"proposal end date must be in the future: it ends at {p.End}; the portal's clock reads {now}"));
+        }
+        if (p.Privacy.Length > 0)
+        {
+            return WrongProposal($"privacy must be empty: '{Shorten(p.Privacy)}' voting is not supported by this hub");
+        }
+        if (!TryReadKind(p.Plugins, out var kind, out var pluginsProblem))
+        {
+            return WrongProposal(pluginsProblem);
+        }
+        if (kind == ProposalKind.ModelAllocation && AllocationProblem(type, p.Choices) is { } allocationProblem)
+        {
+            return WrongProposal(allocationProblem);
+        }
+        var latest = await power.LatestBlockAsync(cancellationToken).ConfigureAwait(false);
+        if (p.Snapshot > latest)
+        {
+            return HubResult.Refused(Invariant($"proposal snapshot must be in past: block {p.Snapshot} is above the chain's latest block {latest}"));
+        }
+        var proposerPower = power.Total(await power.ReadAsync(envelope.Address, p.Snapshot, cancellationToken).ConfigureAwait(false));
+        if (proposerPower < settings.ProposalThreshold)
+        {
+            return HubResult.Refused(Invariant(
+                $"validation failed: {envelope.Address} has {proposerPower} voting power at block {p.Snapshot}; a proposal needs at least {settings.ProposalThreshold}"));
+        }
+
+        var proposal = new GovernanceProposal
+        {
+            Id = stored.Id,
+            Space = p.Space,
+            Author = envelope.Address.ToLowerInvariant(),
+            Created = p.Timestamp,
+            Type = type.ToWire(),
+            Kind = kind.ToString(),
+            Title = p.Title,
+            Body = p.Body,
+            Discussion = p.Discussion,
+            Choices = [.. p.Choices],
+            Start = p.Start,
+            End = p.End,
+            SnapshotBlock = p.Snapshot,
+            Quorum = settings.Quorum > 0 ? settings.Quorum : null,
+            Plugins = p.Plugins,
+            App = p.App,
+            ReceivedAt = stored.ReceivedAt,
+        };
+        await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        db.GovernanceMessages.Add(stored);
+        db.GovernanceProposals.Add(proposal);
+        if (!await TrySaveAsync(db, cancellationToken).ConfigureAwait(false))
+        {
+            return Duplicate(stored.Id);
+        }
+        LogStored(logger, ProposalType, stored.Id, envelope.Address);
+        return HubResult.Accepted(stored.Id, ProposalType);
+    }
+
+    /// <summary>
+    /// A vote: on a proposal of the space that is not cancelled; its timestamp and the portal's clock both within
+    /// [start, end]; signed in the Vote form of the proposal's type (<see cref="SnapshotTypes.VoteKind"/>); a choice valid
+    /// for the type (<see cref="VoteChoice.Validate"/>); power above 0 at the proposal's snapshot. As in the sequencer,
+    /// a vote older than the voter's latest stored one is refused, and at the same timestamp so is one whose id is not
+    /// greater. Every vote is kept; the tally counts each voter's last.
+    /// </summary>
+    private async Task<HubResult> VoteAsync(SnapshotEnvelope envelope, VoteMessage v, GovernanceMessage stored, long now, CancellationToken cancellationToken)
+    {
+        GovernanceProposal? proposal;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            proposal = await db.GovernanceProposals.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.Id == v.Proposal && p.Space == v.Space, cancellationToken).ConfigureAwait(false);
+        }
+        if (proposal is null)
+        {
+            return UnknownProposal(v.Proposal, v.Space);
+        }
+        if (proposal.CancelledAt is { } cancelledAt)
+        {
+            return Cancelled(proposal.Id, cancelledAt);
+        }
+        if (v.Timestamp < proposal.Start || v.Timestamp > proposal.End || now < proposal.Start || now > proposal.End)
+        {
+            return OutOfWindow(proposal, v.Timestamp, now);
+        }
+        var type = ProposalViews.VotingType(proposal);
+        var form = SnapshotTypes.VoteKind(type);
+        if (envelope.Kind != form)
+        {
+            return HubResult.Refused($"invalid choice: votes on {type.ToWire()} proposals sign their choice as {Form(form)}, not as {Form(envelope.Kind)}");
+        }
+        if (v.Choice.Validate(type, proposal.Choices.Count) is { } choiceProblem)
+        {
+            return HubResult.Refused($"invalid choice: {choiceProblem}");
+        }
+        var voterPower = power.Total(await power.ReadAsync(envelope.Address, proposal.SnapshotBlock, cancellationToken).ConfigureAwait(false));
+        if (voterPower <= 0)
+        {
+            return HubResult.Refused(Invariant($"no voting power: {envelope.Address} has none at block {proposal.SnapshotBlock}"));
+        }
+
+        var voter = envelope.Address.ToLowerInvariant();
+        stored.Kind = GovernanceMessageKind.Vote;
+        stored.ProposalId = proposal.Id;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // Shares the proposal's row with other votes, but waits for (and is waited for by) the freezing of its
+            // results, so no vote lands in a result after it froze.
+            var state = await db.Database.SqlQuery<ProposalRowState>(
+                    $"SELECT frozen_result IS NOT NULL AS frozen, cancelled_at IS NOT NULL AS cancelled FROM governance_proposals WHERE id = {proposal.Id} FOR SHARE")
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (state is not [{ } row] || row.Cancelled)
+            {
+                return Cancelled(proposal.Id, clock.GetUtcNow());
+            }
+            if (row.Frozen)
+            {
+                return OutOfWindow(proposal, v.Timestamp, clock.GetUtcNow().ToUnixTimeSeconds());
+            }
+            // One voter's votes on one proposal go one at a time, so the latest-vote rule holds under concurrency.
+            var lockKey = proposal.Id + voter;
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", cancellationToken).ConfigureAwait(false);
+            var latest = await db.GovernanceVotes.Where(x => x.ProposalId == proposal.Id && x.Voter == voter)
+                .MaxAsync(x => (long?)x.Timestamp, cancellationToken).ConfigureAwait(false);
+            if (latest > v.Timestamp)
+            {
+                return HubResult.Refused(Invariant($"already voted at later time: {envelope.Address}'s latest vote on this proposal is timestamped {latest}, after {v.Timestamp}"));
+            }
+            if (latest == v.Timestamp)
+            {
+                var sameTime = await db.GovernanceVotes.Where(x => x.ProposalId == proposal.Id && x.Voter == voter && x.Timestamp == latest)
+                    .Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+                if (sameTime.Any(other => string.CompareOrdinal(stored.Id, other) <= 0))
+                {
+                    return HubResult.Refused(Invariant(
+                        $"already voted same time with lower index: a vote of {envelope.Address} timestamped {v.Timestamp} has an id above {stored.Id}; a second vote at the same second must have a greater id"));
+                }
+            }
+            db.GovernanceMessages.Add(stored);
+            db.GovernanceVotes.Add(new GovernanceVote
+            {
+                Id = stored.Id,
+                ProposalId = proposal.Id,
+                Voter = voter,
+                Timestamp = v.Timestamp,
+                Choice = v.Choice.ToString(),
+                Reason = v.Reason,
+                App = v.App,
+                Power = voterPower,
+                ReceivedAt = stored.ReceivedAt,
+            });
+            if (!await TrySaveAsync(db, cancellationToken).ConfigureAwait(false))
+            {
+                return Duplicate(stored.Id);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        LogStored(logger, VoteType, stored.Id, envelope.Address);
+        return HubResult.Accepted(stored.Id, VoteType);
+    }
+
+    /// <summary>A cancellation: of a proposal of the space, by its author or one of Portal:Admins, once.</summary>
+    private async Task<HubResult> CancelAsync(SnapshotEnvelope envelope, CancelProposalMessage c, GovernanceMessage stored, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var proposal = await db.GovernanceProposals.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Id == c.Proposal && p.Space == c.Space, cancellationToken).ConfigureAwait(false);
+        if (proposal is null)
+        {
+            return UnknownProposal(c.Proposal, c.Space);
+        }
+        if (!string.Equals(proposal.Author, envelope.Address, StringComparison.OrdinalIgnoreCase) && !portal.Value.IsAdmin(envelope.Address))
+        {
+            return HubResult.Refused($"not authorized to cancel proposal: {envelope.Address} is neither its author ({proposal.Author}) nor an admin of the portal");
+        }
+        if (proposal.CancelledAt is { } cancelledAt)
+        {
+            return AlreadyCancelled(proposal.Id, cancelledAt);
+        }
+
+        stored.Kind = GovernanceMessageKind.CancelProposal;
+        stored.ProposalId = proposal.Id;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await db.GovernanceProposals.Where(p => p.Id == proposal.Id && p.CancelledAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.CancelledAt, stored.ReceivedAt), cancellationToken).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            return AlreadyCancelled(proposal.Id, stored.ReceivedAt);
+        }
+        db.GovernanceMessages.Add(stored);
+        if (!await TrySaveAsync(db, cancellationToken).ConfigureAwait(false))
+        {
+            return Duplicate(stored.Id);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LogStored(logger, CancelType, stored.Id, envelope.Address);
+        return HubResult.Accepted(stored.Id, CancelType);
+    }
+
+    /// <summary>The longest proposal title, as Snapshot's proposal schema bounds it.</summary>
+    public const int MaxTitleLength = 256;
+
+    /// <summary>
+    /// Reads a proposal's kind from its plugins, a JSON object: ModelAllocation when it holds
+    /// <c>{"heurist":{"kind":"model-allocation"}}</c>, General when it has no "heurist" member.
+    /// </summary>
+    public static bool TryReadKind(string plugins, out ProposalKind kind, [NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        kind = ProposalKind.General;
+        problem = null;
+        const string Expected = "plugins must be a JSON object, such as {} or {\"heurist\":{\"kind\":\"model-allocation\"}}";
+        try
+        {
+            using var document = JsonDocument.Parse(plugins);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problem = Expected;
+                return false;
+            }
+            if (!document.RootElement.TryGetProperty(AllocationPlugin, out var heurist))
+            {
+                return true;
+            }
+            if (heurist.ValueKind != JsonValueKind.Object || !heurist.TryGetProperty("kind", out var named)
+                || named.ValueKind != JsonValueKind.String || named.GetString() != AllocationKind)
+            {
+                problem = $"plugins.{AllocationPlugin} must be {{\"kind\":\"{AllocationKind}\"}}";
+                return false;
+            }
+            kind = ProposalKind.ModelAllocation;
+            return true;
+        }
+        catch (JsonException)
+        {
+            problem = Expected;
+            return false;
+        }
+    }
+
+    private string? AllocationProblem(VotingType type, IReadOnlyList<string> choices)
+    {
+        if (type != VotingType.Weighted)
+        {
+            return $"a model-allocation proposal is weighted, not {type.ToWire()}";
+        }
+        var models = catalog.Image.Select(m => m.Id).ToList();
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (!models.Contains(choices[i], StringComparer.Ordinal))
+            {
+                return Invariant($"choice {i + 1} ('{Shorten(choices[i])}') of a model-allocation proposal is not an image model of the catalog ({string.Join(", ", models)})");
+            }
+            if (choices.Take(i).Contains(choices[i], StringComparer.Ordinal))
+            {
+                return Invariant($"choice {i + 1} ('{choices[i]}') of a model-allocation proposal appears twice");
+            }
+        }
+        return null;
+    }
+
+    private static async Task<bool> TrySaveAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static string Form(SnapshotMessageKind kind) => kind switch
+    {
+        SnapshotMessageKind.VoteArray => "a list of choice numbers (uint32[])",
+        SnapshotMessageKind.VoteString => "a string of JSON weights (string)",
+        _ => "one choice number (uint32)",
+    };
+
+    private static HubResult WrongProposal(string problem) => HubResult.Refused($"wrong proposal format: {problem}");
+
+    private static HubResult Duplicate(string id) => HubResult.Refused($"duplicate message: {id} is already stored");
+
+    private static HubResult UnknownProposal(string id, string space)
+        => HubResult.Refused($"unknown proposal: there is no proposal '{Shorten(id)}' in {space}");
+
+    private static HubResult Cancelled(string id, DateTimeOffset at)
+        => HubResult.Refused($"proposal cancelled: {id} was cancelled at {at.ToString("u", CultureInfo.InvariantCulture)} and takes no votes");
+
+    private static HubResult AlreadyCancelled(string id, DateTimeOffset at)
+        => HubResult.Refused($"proposal already cancelled: {id} was cancelled at {at.ToString("u", CultureInfo.InvariantCulture)}");
+
+    private static HubResult OutOfWindow(GovernanceProposal proposal, long timestamp, long now)
+        => HubResult.Refused(Invariant(
+            $"not in voting window: {proposal.Id} takes votes from {proposal.Start} to {proposal.End} (unix seconds); the vote is timestamped {timestamp} and the portal's clock reads {now}"));
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored a {Type} {Id} from {Address}")]
+    private static partial void LogStored(ILogger logger, string type, string id, string address);
+
+    private sealed record ProposalRowState(bool Frozen, bool Cancelled);
+}
