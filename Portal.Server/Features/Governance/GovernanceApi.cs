@@ -96,9 +96,7 @@ public static class GovernanceApi
 
         api.MapPost(GovernanceRoutes.Preview, PreviewAsync)
             .WithName("PreviewProposalBody")
-            .WithSummary("Markdown in (the request body as text), the HTML the proposal page shows out (text/html): raw HTML escaped, links only http(s), mailto and relative, images only https.")
-            .Accepts<string>("text/plain", "application/json")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithSummary("{ markdown } in, { html } out: the HTML the proposal page shows (raw HTML escaped, links only http(s), mailto and relative, images only https).")
             .ProducesValidationProblem();
         return app;
     }
@@ -185,50 +183,21 @@ public static class GovernanceApi
         }
     }
 
-    private static async Task<IResult> PreviewAsync(HttpRequest request, GovernanceService governance, IOptions<GovernanceOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BodyPreview>, ValidationProblem>> PreviewAsync(BodyPreviewRequest? request, GovernanceService governance, CancellationToken cancellationToken)
     {
-        var max = options.Value.MaxBodyLength;
-        var markdown = await ReadTextAsync(request, 2 * max, cancellationToken);
         try
         {
-            // Text as it is; a JSON body may carry the text as a string or as { "markdown": … }.
-            if (markdown is not null && request.HasJsonContentType())
+            if (request?.Markdown is not { } markdown)
             {
-                markdown = FromJson(markdown);
+                throw ApiException.Invalid(GovernanceService.InvalidPreviewTitle, new FieldErrors().Add("markdown", "markdown is required: { \"markdown\": \"…\" }."));
             }
-            if (markdown is null)
-            {
-                throw ApiException.Invalid(GovernanceService.InvalidPreviewTitle, new FieldErrors().Add("markdown",
-                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the body is longer than {max:N0} characters.")));
-            }
-            return TypedResults.Text(await governance.PreviewBodyAsync(markdown, cancellationToken), "text/html", Encoding.UTF8);
+            return TypedResults.Ok(new BodyPreview(await governance.PreviewBodyAsync(markdown, cancellationToken)));
         }
         catch (ApiException refused) when (refused.Status == StatusCodes.Status400BadRequest)
         {
             return TypedResults.ValidationProblem(refused.Errors.ToDictionary(), title: refused.Title);
         }
     }
-
-    private static string FromJson(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement switch
-            {
-                { ValueKind: JsonValueKind.String } text => text.GetString()!,
-                { ValueKind: JsonValueKind.Object } body when body.TryGetProperty("markdown", out var text) && text.ValueKind == JsonValueKind.String => text.GetString()!,
-                _ => throw InvalidJson(),
-            };
-        }
-        catch (JsonException)
-        {
-            throw InvalidJson();
-        }
-    }
-
-    private static ApiException InvalidJson() => ApiException.Invalid(GovernanceService.InvalidPreviewTitle,
-        new FieldErrors().Add("markdown", "a JSON body must be the Markdown as a string, or { \"markdown\": \"…\" }."));
 
     /// <summary>The request body as UTF-8 text, or null when it is longer than <paramref name="maxCharacters"/>.</summary>
     private static async Task<string?> ReadTextAsync(HttpRequest request, int maxCharacters, CancellationToken cancellationToken)
