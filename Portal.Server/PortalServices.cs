@@ -1,6 +1,7 @@
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
+using Heurist.Portal.Server.Features.Allocation;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Minting;
@@ -98,6 +99,7 @@ public static class PortalServices
         services.AddScoped<IStudioClient>(provider => provider.GetRequiredService<StudioService>());
         services.AddMinting();
         services.AddScoped<IProvenanceClient, ProvenanceService>();
+        services.AddAllocation();
         return builder;
     }
 

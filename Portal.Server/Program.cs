@@ -1,4 +1,5 @@
 using Heurist.Portal.Server;
+using Heurist.Portal.Server.Features.Allocation;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Minting;
@@ -31,6 +32,7 @@ app.MapStakingApi();
 app.MapRewardsApi();
 app.MapMintingApi();
 app.MapProvenanceApi();
+app.MapAllocationApi();
 app.MapPortalPages();
 
 await app.RunAsync();
