@@ -9,6 +9,7 @@ using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Governance;
 using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Provenance;
@@ -39,6 +40,7 @@ public static class PortalClientServices
         services.AddScoped<INetworkClient, HttpNetworkClient>();
         services.AddScoped<IStudioClient, HttpStudioClient>();
         services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
+        services.AddScoped<IAllocationClient, HttpAllocationClient>();
         services.AddScoped<IStakingClient, HttpStakingClient>();
         services.AddScoped<IRewardsClient, HttpRewardsClient>();
         services.AddScoped<IMintingClient, HttpMintingClient>();
