@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Heurist.Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261207175130_Governance")]
+    [Migration("20261207183746_Governance")]
     partial class Governance
     {
         /// <inheritdoc />
@@ -798,6 +798,9 @@ namespace Heurist.Portal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_image_jobs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_image_jobs_created_at");
 
                     b.HasIndex("State")
                         .HasDatabaseName("ix_image_jobs_state");
