@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Heurist.Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261207183746_Governance")]
+    [Migration("20261207175130_Governance")]
     partial class Governance
     {
         /// <inheritdoc />
