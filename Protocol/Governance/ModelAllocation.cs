@@ -33,13 +33,15 @@ namespace Heurist.Protocol.Governance;
 /// they hold with the largest number of empty seats (ties to the smaller id); when every model they hold is full,
 /// the fewest other workers move along a chain of held models to make room (a shortest augmenting path), which
 /// always exists because the seats can all be filled.</para>
-/// <para><b>Liveness.</b> A servable model with queued jobs and no primary worker is added as an extra queue to one
-/// worker that holds it: the one that already had it as an extra, else one with no extra yet, else the one whose
-/// primary has the fewest queued jobs, then by id. Hangfire.PostgreSql does not read a server's queue list as a
+/// <para><b>Liveness.</b> A servable model with jobs waiting, or submitted within the window, and no primary worker is
+/// added as an extra queue to one worker that holds it: the one that already had it as an extra, else one with no
+/// extra yet, else the one whose primary has the fewest such jobs, then by id. Counting the window's jobs as well as the
+/// waiting ones keeps the extra while the model is in use, rather than dropping it each time its queue empties and
+/// adding it back with the next job (each change restarts the worker's job server). It is dropped once the model has
+/// had no job for a window, or gets a primary worker. Hangfire.PostgreSql does not read a server's queue list as a
 /// priority: it fetches the job with no fetch time first, then by queue name, then by job id
 /// (<c>ORDER BY fetchedat NULLS FIRST, queue, jobid</c>), so that worker takes waiting jobs of the queue whose name
-/// sorts first. The extra is dropped on the next computation that finds the model's queue empty or gives it a
-/// primary worker.</para>
+/// sorts first.</para>
 /// </remarks>
 public static class ModelAllocation
 {
@@ -164,10 +166,10 @@ public static class ModelAllocation
             DemandShares(input.Models, input.Demand, input.WaitScaleSeconds),
             input.Alpha,
             servable);
-        var queued = input.Demand
+        var active = input.Demand
             .GroupBy(d => d.ModelId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(d => Math.Max(0, d.Queued)), StringComparer.Ordinal);
-        return Assign(targets, input.Workers, queued);
+            .ToDictionary(g => g.Key, g => g.Sum(d => Math.Max(0, d.Queued) + Math.Max(0, d.Recent)), StringComparer.Ordinal);
+        return Assign(targets, input.Workers, active);
     }
 
     /// <summary>
@@ -176,13 +178,16 @@ public static class ModelAllocation
     /// </summary>
     /// <param name="targets">The targets; only the servable ones are assigned.</param>
     /// <param name="workers">The online workers; models they hold that are not servable targets are ignored.</param>
-    /// <param name="queued">Jobs waiting now per model, for liveness; missing models have none.</param>
+    /// <param name="active">
+    /// Jobs per model that keep it served (<see cref="Plan"/> counts those waiting and those submitted within the window);
+    /// missing models have none.
+    /// </param>
     /// <exception cref="ArgumentException">A worker id appears twice.</exception>
-    public static AllocationPlan Assign(IReadOnlyList<ModelTarget> targets, IReadOnlyList<AllocationWorker> workers, IReadOnlyDictionary<string, int> queued)
+    public static AllocationPlan Assign(IReadOnlyList<ModelTarget> targets, IReadOnlyList<AllocationWorker> workers, IReadOnlyDictionary<string, int> active)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(workers);
-        ArgumentNullException.ThrowIfNull(queued);
+        ArgumentNullException.ThrowIfNull(active);
         var duplicate = workers.GroupBy(w => w.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -191,7 +196,7 @@ public static class ModelAllocation
         var plan = new SeatPlanner(targets.Where(t => t.Servable).ToList(), workers);
         var seats = plan.ApportionSeats();
         var primaries = plan.FillSeats(seats);
-        var extras = Liveness(plan, primaries, queued);
+        var extras = Liveness(plan, primaries, active);
 
         var eligible = plan.Eligible.Count;
         var error = eligible == 0 ? 0 : plan.Models.Max(m =>
@@ -242,13 +247,13 @@ public static class ModelAllocation
         return targets.Where(t => t.Servable).Select(t => Math.Abs(t.Target - actual.GetValueOrDefault(t.ModelId))).DefaultIfEmpty(0).Max();
     }
 
-    private static List<(string WorkerId, string ModelId)> Liveness(SeatPlanner plan, Dictionary<string, string> primaries, IReadOnlyDictionary<string, int> queued)
+    private static List<(string WorkerId, string ModelId)> Liveness(SeatPlanner plan, Dictionary<string, string> primaries, IReadOnlyDictionary<string, int> active)
     {
         var extras = new List<(string WorkerId, string ModelId)>();
         var withPrimary = primaries.Values.ToHashSet(StringComparer.Ordinal);
         foreach (var model in plan.Models.Order(StringComparer.Ordinal))
         {
-            if (queued.GetValueOrDefault(model) <= 0 || withPrimary.Contains(model))
+            if (active.GetValueOrDefault(model) <= 0 || withPrimary.Contains(model))
             {
                 continue;
             }
@@ -256,7 +261,7 @@ public static class ModelAllocation
                 .Where(w => w.Models.Contains(model))
                 .OrderByDescending(w => w.Current is { Count: > 1 } current && current.Skip(1).Contains(model, StringComparer.Ordinal))
                 .ThenBy(w => extras.Count(e => e.WorkerId == w.Id))
-                .ThenBy(w => queued.GetValueOrDefault(primaries[w.Id]))
+                .ThenBy(w => active.GetValueOrDefault(primaries[w.Id]))
                 .ThenBy(w => w.Id, StringComparer.Ordinal)
                 .First();
             extras.Add((chosen.Id, model));

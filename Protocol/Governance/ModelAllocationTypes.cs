@@ -31,8 +31,8 @@ public sealed record AllocationWorker(string Id, IReadOnlyCollection<string> Mod
 /// <param name="WorkerId">The miner id.</param>
 /// <param name="Primary">The one model the worker is counted for; null only when it holds no model that can be served.</param>
 /// <param name="Extra">
-/// Models added so their queued jobs are not stranded: each had jobs waiting and no worker with it as primary. Usually
-/// empty, at most as many as such models.
+/// Models added so their jobs are not stranded: each had jobs waiting or submitted lately and no worker with it as
+/// primary. Usually empty.
 /// </param>
 public sealed record WorkerAssignment(string WorkerId, string? Primary, IReadOnlyList<string> Extra)
 {

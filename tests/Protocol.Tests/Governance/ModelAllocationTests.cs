@@ -184,6 +184,19 @@ public sealed class ModelAllocationTests
     }
 
     [Fact]
+    public void A_model_still_in_use_keeps_its_extra_queue_when_its_queue_is_empty_and_loses_it_after_a_quiet_window()
+    {
+        var workers = new[] { Worker("w1", null, "sd15", "flux-dev"), Worker("w2", null, "sdxl") };
+        var voted = Shares(0.5, 0.5, 0);
+
+        var inUse = ModelAllocation.Plan(new AllocationInput(Catalog, voted, [new("flux-dev", 0, 3, 10)], workers, 1, 60));
+        var quiet = ModelAllocation.Plan(new AllocationInput(Catalog, voted, [], workers, 1, 60));
+
+        Assert.Equal(["sd15", "flux-dev"], inUse.Assignments.Single(a => a.WorkerId == "w1").Models);
+        Assert.Equal(["sd15"], quiet.Assignments.Single(a => a.WorkerId == "w1").Models);
+    }
+
+    [Fact]
     public void The_extra_queue_stays_with_the_worker_that_already_has_it()
     {
         var queued = new ModelDemand[] { new("flux-dev", 2, 0, 0) };
