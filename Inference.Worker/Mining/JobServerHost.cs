@@ -81,9 +81,18 @@ public sealed partial class JobServerHost(
             await foreach (var wanted in assignment.WishesAsync(cancellationToken))
             {
                 var serving = assignment.Serving ?? [];
-                if (!WorkerQueues.SameQueues(wanted, serving))
+                if (WorkerQueues.SameQueues(wanted, serving))
+                {
+                    continue;
+                }
+                try
                 {
                     await SwitchAsync(serving, wanted, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The old server is kept (stopped) until a new one starts; the next heartbeat's wish tries again.
+                    LogSwitchFailed(logger, ex, registry.MinerId, Describe(wanted));
                 }
             }
         }
@@ -151,6 +160,9 @@ public sealed partial class JobServerHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} switches from {From} to {To}: it takes no new job and finishes the running ones first (for up to {DrainSeconds} s)")]
     private static partial void LogSwitching(ILogger logger, string minerId, string from, string to, int drainSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Miner {MinerId} could not switch to {Queues}; it tries again with the next heartbeat")]
+    private static partial void LogSwitchFailed(ILogger logger, Exception exception, string minerId, string queues);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} now serves {Queues} (switched in {Seconds:0.0} s, without a restart)")]
     private static partial void LogSwitched(ILogger logger, string minerId, string queues, double seconds);

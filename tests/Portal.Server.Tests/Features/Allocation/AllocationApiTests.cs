@@ -5,6 +5,7 @@ using Heurist.Portal.Server.Features.Allocation;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Governance;
 using Heurist.Protocol.Api.Network;
+using Heurist.ServiceDefaults;
 using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -152,6 +153,16 @@ public sealed class AllocationApiTests(PostgresFixture postgres, DeployedChainFi
         var rig = workers.Single(w => w.MinerId == "rig-1");
         Assert.Equal(["sd15", "sdxl"], rig.Models);
         Assert.Equal(["default", "sdxl"], rig.Queues);
+    }
+
+    [Fact]
+    public async Task An_alpha_outside_zero_to_one_stops_the_portal_naming_the_setting()
+    {
+        portal.Settings["Allocation:Alpha"] = "1.5";
+
+        var failure = await StartupChecks.FindFailureAsync(portal.Services, TestContext.Current.CancellationToken);
+
+        Assert.Contains("Allocation:Alpha must be between 0 and 1.", failure, StringComparison.Ordinal);
     }
 
     [Fact]
