@@ -77,10 +77,11 @@ public sealed partial class AllocationRecomputer(
         var plan = ModelAllocation.Plan(new AllocationInput(models, voted, demand, workers, settings.Alpha, settings.WaitScaleSeconds));
 
         var reassigned = 0;
+        var byId = online.ToDictionary(m => m.Id, StringComparer.Ordinal);
         foreach (var assignment in plan.Assignments)
         {
             var wanted = assignment.Models.ToList();
-            if (online.Single(m => m.Id == assignment.WorkerId).AssignedModels is { } current && current.SequenceEqual(wanted, StringComparer.Ordinal))
+            if (byId[assignment.WorkerId].AssignedModels is { } current && current.SequenceEqual(wanted, StringComparer.Ordinal))
             {
                 continue;
             }
