@@ -25,6 +25,15 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 1;
 
     /// <summary>
+    /// How long the worker waits for its running jobs to finish when it stops serving their queues (the portal assigned
+    /// it other models) or shuts down. It takes no new job meanwhile; a job still running after this long is cancelled
+    /// and goes back to its queue for another worker.
+    /// </summary>
+    public int DrainSeconds { get; set; } = DefaultDrainSeconds;
+
+    public const int DefaultDrainSeconds = 60;
+
+    /// <summary>
     /// The folder holding one model folder per catalog id (ModelsPath/sdxl, ModelsPath/flux-dev…). Unset: the worker
     /// serves no model, only the default queue.
     /// </summary>
@@ -78,6 +87,10 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         if (options.Concurrency is < 1 or > 64)
         {
             errors.Add("Worker:Concurrency must be between 1 and 64.");
+        }
+        if (options.DrainSeconds is < 1 or > 3600)
+        {
+            errors.Add("Worker:DrainSeconds must be between 1 and 3600.");
         }
         if (options.CpuThreads is < 1 or > 256)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hangfire;
 using Heurist.Inference.Worker.Device;
 using Heurist.Inference.Worker.Diffusion.Models;
@@ -53,6 +54,7 @@ public static class WorkerServices
             }
             return Task.CompletedTask;
         });
+        services.AddSingleton<QueueAssignment>();
         services.AddSingleton<MinerRegistry>();
         services.AddStartupCheck("Worker:MinerId", (provider, cancellationToken)
             => provider.GetRequiredService<MinerRegistry>().EnsureIdIsFreeAsync(cancellationToken));
@@ -64,15 +66,16 @@ public static class WorkerServices
             TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.AbandonedJobSeconds),
             TimeSpan.FromMilliseconds(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.QueuePollMilliseconds)));
         services.AddHangfire(configuration => configuration.UsePortalDefaults());
-        services.AddHangfireServer((provider, server) =>
-        {
-            var worker = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            var registry = provider.GetRequiredService<MinerRegistry>();
-            server.ServerName = $"{worker.MinerId}:{registry.InstanceId:N}";
-            server.Queues = [.. registry.Queues];
-            server.WorkerCount = worker.Concurrency;
-            server.ShutdownTimeout = TimeSpan.FromSeconds(10);
-        });
+        // Not AddHangfireServer: a server's queues are fixed, and the worker switches them without a restart.
+        services.AddSingleton<JobServerHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobServerHost>());
+        // The host waits for the running jobs when it stops, as a queue switch does. Read from the configuration, not
+        // IOptions<WorkerOptions>: the host needs it while it is built, before a bad setting is reported by its name.
+        var drainSetting = builder.Configuration[$"{WorkerOptions.Section}:{nameof(WorkerOptions.DrainSeconds)}"];
+        var drainSeconds = int.TryParse(drainSetting, CultureInfo.InvariantCulture, out var configured) && configured is >= 1 and <= 3600
+            ? configured
+            : WorkerOptions.DefaultDrainSeconds;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(drainSeconds) + JobServerHost.ShutdownMargin + TimeSpan.FromSeconds(5));
 
         services.AddSingleton<JobTelemetry>();
         services.AddScoped<IDispatchProbeJob, DispatchProbeJob>();

@@ -41,6 +41,7 @@ public static class PortalClientServices
         services.AddScoped<INetworkClient, HttpNetworkClient>();
         services.AddScoped<IStudioClient, HttpStudioClient>();
         services.AddScoped<INetworkStatsClient, HttpNetworkStatsClient>();
+        services.AddScoped<IAllocationClient, HttpAllocationClient>();
         services.AddScoped<IStakingClient, HttpStakingClient>();
         services.AddScoped<IRewardsClient, HttpRewardsClient>();
         services.AddScoped<IMintingClient, HttpMintingClient>();

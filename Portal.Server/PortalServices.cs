@@ -1,6 +1,7 @@
 using Heurist.Portal.Data;
 using Heurist.Portal.Data.Jobs;
 using Heurist.Portal.Server.Components;
+using Heurist.Portal.Server.Features.Allocation;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Governance;
@@ -100,6 +101,7 @@ public static class PortalServices
         services.AddMinting();
         services.AddScoped<IProvenanceClient, ProvenanceService>();
         services.AddGovernance();
+        services.AddAllocation();
         return builder;
     }
 

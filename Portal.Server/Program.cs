@@ -1,4 +1,5 @@
 using Heurist.Portal.Server;
+using Heurist.Portal.Server.Features.Allocation;
 using Heurist.Portal.Server.Features.Auth;
 using Heurist.Portal.Server.Features.Chain;
 using Heurist.Portal.Server.Features.Governance;
@@ -33,6 +34,7 @@ app.MapRewardsApi();
 app.MapMintingApi();
 app.MapProvenanceApi();
 app.MapGovernanceApi();
+app.MapAllocationApi();
 app.MapPortalPages();
 
 await app.RunAsync();

@@ -5,10 +5,12 @@ namespace Heurist.Inference.Worker.Mining;
 
 /// <summary>
 /// Loads the models and registers the miner before the job server starts (it is registered first), then sends a heartbeat every
-/// Worker:HeartbeatSeconds, and marks the miner stopped on a clean shutdown.
+/// Worker:HeartbeatSeconds, whose reply (the models to serve) the registry hands to <see cref="QueueAssignment"/>, and
+/// marks the miner stopped on a clean shutdown.
 /// </summary>
 public sealed partial class MinerHeartbeatService(
     MinerRegistry registry,
+    QueueAssignment assignment,
     IOptions<WorkerOptions> options,
     ILogger<MinerHeartbeatService> logger) : IHostedService, IAsyncDisposable
 {
@@ -17,8 +19,8 @@ public sealed partial class MinerHeartbeatService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await registry.RegisterAsync(cancellationToken);
-        LogRegistered(logger, registry.MinerId, registry.InstanceId, string.Join(", ", registry.Queues));
+        var assigned = await registry.RegisterAsync(cancellationToken);
+        LogRegistered(logger, registry.MinerId, registry.InstanceId, string.Join(", ", registry.HeldModels), assigned is null ? "none" : string.Join(", ", assigned), string.Join(", ", assignment.Wanted));
         _loop = BeatAsync(_stopping.Token);
     }
 
@@ -63,8 +65,8 @@ public sealed partial class MinerHeartbeatService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} registered (instance {InstanceId}), serving queues {Queues}")]
-    private static partial void LogRegistered(ILogger logger, string minerId, Guid instanceId, string queues);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} registered (instance {InstanceId}) holding {Models}, assigned {Assigned}: queues {Queues}")]
+    private static partial void LogRegistered(ILogger logger, string minerId, Guid instanceId, string models, string assigned, string queues);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat of miner {MinerId} failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string minerId, string reason);

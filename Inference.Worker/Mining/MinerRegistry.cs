@@ -10,6 +10,7 @@ using Heurist.Protocol.Miners;
 using Heurist.Protocol.Network;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Heurist.Inference.Worker.Mining;
 
@@ -19,6 +20,7 @@ public sealed class MinerRegistry(
     IOptions<WorkerOptions> options,
     DeviceInfo device,
     ModelHost models,
+    QueueAssignment assignment,
     TimeProvider clock)
 {
     /// <summary>Identifies this run of the worker; a restart gets a new one.</summary>
@@ -26,8 +28,11 @@ public sealed class MinerRegistry(
 
     public string MinerId => options.Value.MinerId;
 
-    /// <summary>The queues this worker serves: the configured ones and one per model it serves.</summary>
-    public IReadOnlyList<string> Queues => [.. options.Value.Queues.Union(models.ConfiguredModelIds(), StringComparer.Ordinal)];
+    /// <summary>The models this worker loaded and can serve.</summary>
+    public IReadOnlyList<string> HeldModels => [.. models.Served.Select(f => f.ModelId)];
+
+    /// <summary>The queues to serve for <paramref name="assigned"/> (see <see cref="WorkerQueues.For"/>).</summary>
+    public IReadOnlyList<string> QueuesFor(IReadOnlyList<string>? assigned) => WorkerQueues.For(assigned, HeldModels, options.Value.Queues);
 
     public static string WorkerVersion { get; } =
         typeof(MinerRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -46,8 +51,13 @@ public sealed class MinerRegistry(
         }
     }
 
-    /// <summary>Creates or refreshes the miner's row with this run's device, queues and start time.</summary>
-    public async Task RegisterAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or refreshes the miner's row with this run's device, models, queues and start time, and returns the
+    /// portal's assignment: the one on the row when this run holds every model in it, otherwise none (it is cleared,
+    /// and the worker serves every model it holds until the portal assigns it again). The queues it asks for are
+    /// handed to <see cref="QueueAssignment"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> RegisterAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -73,7 +83,14 @@ public sealed class MinerRegistry(
         miner.DeviceName = device.Name;
         miner.DeviceKind = device.Kind;
         miner.MemoryBytes = device.MemoryBytes;
-        miner.Queues = [.. Queues];
+        var held = HeldModels;
+        if (miner.AssignedModels is { } before && !before.All(held.Contains))
+        {
+            miner.AssignedModels = null;
+            miner.AssignedAt = null;
+        }
+        var assigned = miner.AssignedModels is { } kept ? (IReadOnlyList<string>)[.. kept] : null;
+        miner.Queues = [.. assignment.Serving ?? QueuesFor(assigned)];
         miner.HostName = Environment.MachineName;
         miner.WorkerVersion = WorkerVersion;
         miner.InstanceId = InstanceId;
@@ -100,30 +117,72 @@ public sealed class MinerRegistry(
         await db.SaveChangesAsync(cancellationToken);
         await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        assignment.Want(QueuesFor(assigned));
+        return assigned;
     }
 
     /// <summary>The silence after which the next heartbeat starts a new uptime session.</summary>
     private TimeSpan HeartbeatGap => MinerUptime.MaxGap(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
 
-    /// <summary>Records a heartbeat. Registers again if the row is gone or another run of this miner took it over.</summary>
-    public async Task HeartbeatAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a heartbeat with the queues served now, and returns the portal's assignment (null: none, serve every
+    /// model held), whose queues it hands to <see cref="QueueAssignment"/>. Registers again if the row is gone or
+    /// another run of this miner took it over.
+    /// </summary>
+    /// <remarks>
+    /// One statement, so one round trip: it moves the miner's last heartbeat, writes what it serves, extends its uptime
+    /// session or opens a new one (the rule of <see cref="MinerUptime.Extends"/>, as NetworkRollups.RecordHeartbeatAsync
+    /// applies it at registration), and returns assigned_models. Only this run (its instance id) touches the row, so
+    /// no two of these statements race over one miner's sessions.
+    /// </remarks>
+    public async Task<IReadOnlyList<string>?> HeartbeatAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(HeartbeatSql, connection))
         {
-            var updated = await db.Miners
-                .Where(m => m.Id == MinerId && m.InstanceId == InstanceId)
-                .ExecuteUpdateAsync(set => set.SetProperty(m => m.LastHeartbeatAt, now), cancellationToken);
-            if (updated == 1)
+            command.Parameters.AddWithValue("id", MinerId);
+            command.Parameters.AddWithValue("instance", InstanceId);
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("queues", assignment.Reported.ToArray());
+            command.Parameters.AddWithValue("max_gap", HeartbeatGap);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
             {
-                await NetworkRollups.RecordHeartbeatAsync(db, MinerId, now, HeartbeatGap, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return;
+                IReadOnlyList<string>? assigned = await reader.IsDBNullAsync(0, cancellationToken) ? null : await reader.GetFieldValueAsync<string[]>(0, cancellationToken);
+                assignment.Want(QueuesFor(assigned));
+                return assigned;
             }
         }
-        await RegisterAsync(cancellationToken);
+        return await RegisterAsync(cancellationToken);
     }
+
+    private const string HeartbeatSql = """
+        WITH beat AS (
+            UPDATE miners SET last_heartbeat_at = @now, queues = @queues
+            WHERE id = @id AND instance_id = @instance
+            RETURNING assigned_models
+        ), latest AS (
+            SELECT started_at, last_seen_at FROM miner_sessions
+            WHERE miner_id = @id AND EXISTS (SELECT FROM beat)
+            ORDER BY started_at DESC
+            LIMIT 1
+        ), extended AS (
+            UPDATE miner_sessions AS s SET last_seen_at = @now
+            FROM latest
+            WHERE s.miner_id = @id AND s.started_at = latest.started_at
+              AND @now >= latest.last_seen_at AND @now - latest.last_seen_at <= @max_gap
+            RETURNING s.miner_id
+        ), opened AS (
+            INSERT INTO miner_sessions (miner_id, started_at, last_seen_at)
+            SELECT @id, @now, @now
+            WHERE EXISTS (SELECT FROM beat) AND NOT EXISTS (SELECT FROM extended)
+            ON CONFLICT (miner_id, started_at) DO NOTHING
+        )
+        SELECT assigned_models FROM beat
+        """;
 
     /// <summary>Marks the miner as stopped, so the portal shows it offline at once rather than after the online window.</summary>
     public async Task MarkStoppedAsync(CancellationToken cancellationToken)

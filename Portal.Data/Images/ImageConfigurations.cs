@@ -23,6 +23,8 @@ internal sealed class ImageJobConfiguration : IEntityTypeConfiguration<ImageJob>
         job.HasIndex(j => new { j.CreatorId, j.CreatedAt });
         job.HasIndex(j => new { j.OwnerAddress, j.CreatedAt });
         job.HasIndex(j => j.State);
+        // The model allocation reads the jobs submitted within its demand window every few seconds.
+        job.HasIndex(j => j.CreatedAt);
     }
 }
 

@@ -146,6 +146,11 @@ namespace Heurist.Portal.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_image_jobs_created_at",
+                table: "image_jobs",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_governance_messages_proposal_id_kind",
                 table: "governance_messages",
                 columns: new[] { "proposal_id", "kind" });
@@ -186,6 +191,10 @@ namespace Heurist.Portal.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "governance_proposals");
+
+            migrationBuilder.DropIndex(
+                name: "ix_image_jobs_created_at",
+                table: "image_jobs");
 
             migrationBuilder.DropColumn(
                 name: "assigned_at",

@@ -796,6 +796,9 @@ namespace Heurist.Portal.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_image_jobs");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_image_jobs_created_at");
+
                     b.HasIndex("State")
                         .HasDatabaseName("ix_image_jobs_state");
 

@@ -15,6 +15,7 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
     [InlineData("Worker:Queues:0", "settlement", "Worker:Queues: 'settlement' is the portal's own queue")]
     [InlineData("Worker:HeartbeatSeconds", "0", "Worker:HeartbeatSeconds must be between 1 and 60.")]
     [InlineData("Worker:Concurrency", "100", "Worker:Concurrency must be between 1 and 64.")]
+    [InlineData("Worker:DrainSeconds", "0", "Worker:DrainSeconds must be between 1 and 3600.")]
     public async Task A_bad_setting_stops_the_worker_with_a_message_naming_the_key(string key, string value, string message)
     {
         using var host = TestWorkerHost.Build("Host=127.0.0.1;Port=1;Username=x;Database=x", new Dictionary<string, string?> { [key] = value });

@@ -3,9 +3,11 @@ using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Portal.Client.Tests.Features.Minting;
 using Heurist.Portal.Client.Tests.Features.Provenance;
+using Heurist.Portal.Client.Tests.Features.Stats;
 using Heurist.Portal.Client.Tests.Features.Wallet;
 using Heurist.Protocol.Api.Auth;
 using Heurist.Protocol.Api.Chain;
+using Heurist.Protocol.Api.Governance;
 using Heurist.Protocol.Api.Minting;
 using Heurist.Protocol.Api.Network;
 using Heurist.Protocol.Api.Provenance;
@@ -51,6 +53,8 @@ internal static class TestServices
         context.Services.TryAddSingleton<IMintingClient>(new InMemoryMintingClient());
         context.Services.TryAddSingleton<INftClient>(new InMemoryNftClient());
         context.Services.TryAddSingleton<IProvenanceClient>(new InMemoryProvenanceClient());
+        // The Stats page shows the model allocation.
+        context.Services.TryAddSingleton<IAllocationClient>(new InMemoryAllocationClient());
         context.Services.AddWalletAuthenticationState<WalletAuthenticationStateProvider>();
         context.Services.AddWallet();
         // Reaching the renderer builds the service provider, so this comes after every registration.

@@ -34,6 +34,15 @@ public sealed partial class Home : IAsyncDisposable
 
     private DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>The models the worker serves now: its queues that are models it holds, in queue order (the primary first).</summary>
+    internal static IEnumerable<string> ServedModels(OnlineWorker worker) => worker.Queues.Where(q => worker.Models.Contains(q, StringComparer.Ordinal));
+
+    /// <summary>The models the worker holds but does not serve now: the allocation gave it others.</summary>
+    internal static IEnumerable<string> IdleModels(OnlineWorker worker) => worker.Models.Where(m => !worker.Queues.Contains(m, StringComparer.Ordinal));
+
+    /// <summary>Its queues that are not models it holds: the default queue, probes.</summary>
+    internal static IEnumerable<string> OtherQueues(OnlineWorker worker) => worker.Queues.Where(q => !worker.Models.Contains(q, StringComparer.Ordinal));
+
     protected override async Task OnInitializedAsync()
     {
         if (Workers is null || Queues is null)

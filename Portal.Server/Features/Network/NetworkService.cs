@@ -34,9 +34,14 @@ public sealed partial class NetworkService(
             .Where(m => m.LastHeartbeatAt >= cutoff)
             .OrderBy(m => m.Id)
             .ToListAsync(cancellationToken);
-        return [.. recent
-            .Where(m => MinerPresence.IsOnline(m.LastHeartbeatAt, m.StoppedAt, now, OnlineWindow))
-            .Select(ToOnlineWorker)];
+        var online = recent.Where(m => MinerPresence.IsOnline(m.LastHeartbeatAt, m.StoppedAt, now, OnlineWindow)).ToList();
+        var ids = online.Select(m => m.Id).ToList();
+        var held = (await db.MinerModels.AsNoTracking()
+                .Where(m => ids.Contains(m.MinerId))
+                .Select(m => new { m.MinerId, m.ModelId })
+                .ToListAsync(cancellationToken))
+            .ToLookup(m => m.MinerId, m => m.ModelId, StringComparer.Ordinal);
+        return [.. online.Select(m => ToOnlineWorker(m) with { Models = [.. held[m.Id].Order(StringComparer.Ordinal)] })];
     }
 
     public async Task<IReadOnlyList<QueueStatus>> GetQueuesAsync(CancellationToken cancellationToken = default)

@@ -15,7 +15,14 @@ public sealed record OnlineWorker(
     string HostName,
     string WorkerVersion,
     DateTimeOffset StartedAt,
-    DateTimeOffset LastHeartbeatAt);
+    DateTimeOffset LastHeartbeatAt)
+{
+    /// <summary>
+    /// The models the worker holds (loaded and registered), by id. <see cref="Queues"/> says which of them it serves
+    /// now: the model allocation may have assigned it only some.
+    /// </summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+}
 
 /// <summary>A job queue: jobs waiting, jobs being run, and how many online workers serve it.</summary>
 public sealed record QueueStatus(string Name, long Waiting, long Running, int OnlineWorkers);

@@ -44,7 +44,7 @@ public sealed class ApiContractTests
     public void An_online_worker_round_trips_with_its_device_kind_as_the_api_writes_it()
     {
         var worker = new OnlineWorker("rig-1", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "NVIDIA GeForce RTX 4090", DeviceKind.Cuda, 24L << 30,
-            ["default", "sdxl"], "rig-1.local", "1.0.0", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(5));
+            ["default", "sdxl"], "rig-1.local", "1.0.0", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(5)) { Models = ["sd15", "sdxl"] };
 
         var json = JsonSerializer.Serialize(worker, Web);
 
@@ -120,7 +120,8 @@ public sealed class ApiContractTests
         public static readonly OnlineWorkerComparer Instance = new();
 
         public bool Equals(OnlineWorker? x, OnlineWorker? y)
-            => x is not null && y is not null && x with { Queues = [] } == y with { Queues = [] } && x.Queues.SequenceEqual(y.Queues);
+            => x is not null && y is not null && x with { Queues = [], Models = [] } == y with { Queues = [], Models = [] }
+                && x.Queues.SequenceEqual(y.Queues) && x.Models.SequenceEqual(y.Models);
 
         public int GetHashCode(OnlineWorker? obj) => 0;
     }

@@ -33,6 +33,32 @@ public sealed class HomeTests : BunitContext
     }
 
     [Fact]
+    public void A_worker_shows_the_models_it_serves_apart_from_the_ones_it_holds_but_was_not_assigned()
+    {
+        _network.Workers.Add(InMemoryNetworkClient.Worker("rig-4090", queues: ["default", "sdxl"]) with { Models = ["flux-dev", "sd15", "sdxl"] });
+
+        var home = Render<Heurist.Portal.Client.Features.Home.Home>();
+
+        var row = home.Find("[aria-label='Workers online'] table tbody tr");
+        Assert.Equal(["sdxl"], row.QuerySelectorAll("[data-testid='served-model']").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["flux-dev · held, idle", "sd15 · held, idle"], row.QuerySelectorAll("[data-testid='idle-model']").Select(c => string.Join(' ', c.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))));
+        Assert.Equal(["default"], row.QuerySelectorAll("[data-testid='other-queue']").Select(c => c.TextContent.Trim()));
+        Assert.Contains("mud-chip-filled", row.QuerySelector("[data-testid='served-model']")!.ClassName, StringComparison.Ordinal);
+        Assert.Contains("mud-chip-outlined", row.QuerySelector("[data-testid='idle-model']")!.ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_worker_with_no_assignment_serves_every_model_it_holds()
+    {
+        _network.Workers.Add(InMemoryNetworkClient.Worker("rig-4090", queues: ["default", "sd15", "sdxl"]) with { Models = ["sd15", "sdxl"] });
+
+        var home = Render<Heurist.Portal.Client.Features.Home.Home>();
+
+        Assert.Equal(["sd15", "sdxl"], home.FindAll("[data-testid='served-model']").Select(c => c.TextContent.Trim()));
+        Assert.Empty(home.FindAll("[data-testid='idle-model']"));
+    }
+
+    [Fact]
     public void The_page_refreshes_itself_every_five_seconds()
     {
         var home = Render<Heurist.Portal.Client.Features.Home.Home>();
