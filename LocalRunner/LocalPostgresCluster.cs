@@ -170,8 +170,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             await RunAsync("pg_ctl", ["-D", _options.DataDirectory, "-m", "fast", "-w", "stop"], ignoreFailure: true, cancellationToken).ConfigureAwait(false);
         }
 
+        // A throwaway cluster serves a test run: dozens of in-process portals at once, each with its pools, its Hangfire
+        // servers and its background services, share its connections.
         var serverOptions = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"-p {_options.Port} -c listen_addresses=127.0.0.1 -k '' -c max_connections=300");
+            .Append(CultureInfo.InvariantCulture, $"-p {_options.Port} -c listen_addresses=127.0.0.1 -k '' -c max_connections={(_options.Throwaway ? 1000 : 300)}");
         if (_options.Throwaway)
         {
             serverOptions.Append(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
