@@ -117,7 +117,8 @@ public sealed partial class AllocationPanel : IAsyncDisposable
         var span = TimeSpan.FromHours(Hours);
         _charts = [.. status.Models
             .Select(model => (model.ModelId, Points: status.History.Where(p => p.ModelId == model.ModelId).OrderBy(p => p.At).ToList()))
-            .Where(m => m.Points.Count > 0)
+            // A line needs two samples; one alone draws empty axes.
+            .Where(m => m.Points.Count > 1)
             .Select(m => ModelChart.Build(m.ModelId, m.Points, span))];
     }
 

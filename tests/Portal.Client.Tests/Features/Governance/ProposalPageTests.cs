@@ -56,7 +56,8 @@ public sealed class ProposalPageTests : GovernanceTestContext
         Assert.Equal([("Alpha", "300", "30%", false), ("Beta", "600", "60%", true), ("Gamma", "100", "10%", false)], ResultRows(page));
         Assert.Equal("Leading", page.Find("[data-testid='result-leading']").TextContent.Trim());
         Assert.Equal("Live", page.Find("[data-testid='results-label']").TextContent.Trim());
-        Assert.Single(page.FindComponents<MudChart<double>>());
+        Assert.Equal("Share of the power cast: Alpha 30%, Beta 60%, Gamma 10%", page.Find("[data-testid='results-chart']").GetAttribute("aria-label"));
+        Assert.Equal(["30", "60", "10"], page.FindAll("[data-testid='results-bar'] [role='progressbar']").Select(bar => bar.GetAttribute("aria-valuenow")));
         Assert.Equal("4 voters · 1,000 power in all", page.Find("[data-testid='results-turnout']").TextContent.Trim());
         Assert.Contains("1,000 of 2,000", page.Find("[data-testid='results-quorum']").TextContent, StringComparison.Ordinal);
         Assert.Contains("1,000 more needed", page.Find("[data-testid='results-quorum']").TextContent, StringComparison.Ordinal);

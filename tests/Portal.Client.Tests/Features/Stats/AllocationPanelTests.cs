@@ -117,6 +117,18 @@ public sealed class AllocationPanelTests : BunitContext
     }
 
     [Fact]
+    public void A_single_sample_draws_no_line_and_the_panel_says_it_waits_for_a_second()
+    {
+        var status = Voted(TestServices.Now);
+        _allocation.Status = status with { History = [.. status.History.GroupBy(p => p.ModelId).Select(g => g.First())] };
+
+        var panel = Render<AllocationPanel>();
+
+        Assert.Empty(panel.FindComponents<MudChart<double>>());
+        Assert.Contains("two samples", panel.Find("[data-testid='allocation-no-history']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void While_the_allocation_loads_a_placeholder_shows_and_then_the_table()
     {
         _allocation.Pending = new TaskCompletionSource<AllocationStatus>();
