@@ -3,8 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Heurist.Contracts.LocalChain;
 using Heurist.Protocol.Api.Minting;
-using Heurist.Protocol.Api.Studio;
-using Heurist.Protocol.Jobs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -22,8 +20,6 @@ public sealed partial class MintJourneyTests(RunningPortal portal, BrowserFixtur
     private const int Prolific = 4;
 
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
-
-    private static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web);
 
     private readonly List<IBrowserContext> _contexts = [];
 
@@ -90,7 +86,7 @@ public sealed partial class MintJourneyTests(RunningPortal portal, BrowserFixtur
     {
         var owner = AnvilAccounts.Address(Creator);
         var ownerPage = await OpenSignedInAsync($"/gallery/{owner}", Creator);
-        var job = await GenerateAsync(ownerPage, "a kite over dunes, owned by its creator");
+        var job = await StudioSteps.GenerateAsync(ownerPage, "a kite over dunes, owned by its creator");
         // Its owner is offered the mint in the gallery.
         await ownerPage.ReloadAsync();
         await WaitInteractiveAsync(ownerPage);
@@ -119,7 +115,7 @@ public sealed partial class MintJourneyTests(RunningPortal portal, BrowserFixtur
         var page = await OpenSignedInAsync($"/gallery/{address}", Prolific);
         for (var i = 0; i < RunningPortal.MintsPerWalletPerDay + 1; i++)
         {
-            await GenerateAsync(page, $"a lantern festival, study {i + 1}");
+            await StudioSteps.GenerateAsync(page, $"a lantern festival, study {i + 1}");
         }
         await page.ReloadAsync();
         await WaitInteractiveAsync(page);
@@ -144,44 +140,11 @@ public sealed partial class MintJourneyTests(RunningPortal portal, BrowserFixtur
         Assert.Equal(RunningPortal.MintsPerWalletPerDay, calls.Count(c => c == "eth_signTypedData_v4"));
     }
 
-    /// <summary>Opens <paramref name="path"/> in a fresh browser with the wallet of dev account <paramref name="account"/>, connected and signed in.</summary>
-    private async Task<IPage> OpenSignedInAsync(string path, int account)
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.Url.ToString(), ViewportSize = new() { Width = 1366, Height = 1000 } });
-        _contexts.Add(context);
-        await TestWallet.InstallAsync(context, portal.RpcUrl, [AnvilAccounts.Address(account)]);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(path);
-        await WaitInteractiveAsync(page);
-        await WalletSteps.ConnectAsync(page);
-        await WalletSteps.SignInAsync(page);
-        await WalletSteps.CloseAccountMenuAsync(page);
-        return page;
-    }
+    private Task<IPage> OpenSignedInAsync(string path, int account)
+        => WalletSteps.OpenSignedInAsync(browser, portal, path, account, _contexts);
 
-    /// <summary>Makes a small image as the signed-in creator through the Studio's API, and waits for the worker to finish it.</summary>
-    private static async Task<ImageJobView> GenerateAsync(IPage page, string prompt)
-    {
-        var submitted = await page.APIRequest.PostAsync("/api/jobs", new()
-        {
-            Headers = new Dictionary<string, string> { [CreatorIds.Header] = "e2e-mint-journeys" },
-            DataObject = new { prompt, modelId = "sd15", width = 256, height = 256, steps = 4 },
-        });
-        Assert.True(submitted.Ok, $"The job was refused: {submitted.Status} {await submitted.TextAsync()}");
-        var job = (await submitted.JsonAsync<ImageJobView>(Api))!;
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
-        while (!job.IsFinished)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"The job '{prompt}' did not finish: {job.State}.");
-            await Task.Delay(250);
-            job = (await (await page.APIRequest.GetAsync($"/api/jobs/{job.Id}")).JsonAsync<ImageJobView>(Api))!;
-        }
-        Assert.Equal(ImageJobState.Succeeded, job.State);
-        return job;
-    }
+    private static Task WaitInteractiveAsync(IPage page) => WalletSteps.WaitInteractiveAsync(page);
 
-    private static Task WaitInteractiveAsync(IPage page)
-        => Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
     [GeneratedRegex(@"/nft/(\d+)$")]
     private static partial Regex TokenIdPattern();

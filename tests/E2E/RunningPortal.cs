@@ -62,6 +62,11 @@ public sealed class RunningPortal : IAsyncLifetime
                 ["Minting__PublicBaseUrl"] = Url.ToString(),
                 ["Chain__BundlerUrl"] = bundlerUrl.ToString(),
                 ["Minting__MintsPerWalletPerDay"] = MintsPerWalletPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // A model's recent jobs keep it on the worker as an extra queue for this long: short, so that a closed
+                // allocation vote shows on the worker within the journey, not a quarter of an hour after the Studio's jobs.
+                ["Allocation__DemandWindowMinutes"] = "1",
+                // Samples often enough that the Stats page's allocation charts have lines within a journey.
+                ["Allocation__SampleEverySeconds"] = "5",
             }, echo: false);
         await Readiness.WaitUntilHealthyAsync(Url, _portal, TimeSpan.FromMinutes(2));
         _worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker"), [],

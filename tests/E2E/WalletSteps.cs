@@ -50,4 +50,26 @@ internal static class WalletSteps
         // Off the navigation, so that screenshots do not show a hovered link.
         await page.Mouse.MoveAsync(1, 1);
     }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> in a fresh browser context with the wallet of dev account <paramref name="account"/>,
+    /// connected and signed in, the panel closed. The context is added to <paramref name="contexts"/> for the test to dispose.
+    /// </summary>
+    public static async Task<IPage> OpenSignedInAsync(BrowserFixture browser, RunningPortal portal, string path, int account, ICollection<IBrowserContext> contexts)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.Url.ToString(), ViewportSize = new() { Width = 1366, Height = 1000 } });
+        contexts.Add(context);
+        await TestWallet.InstallAsync(context, portal.RpcUrl, [Heurist.Contracts.LocalChain.AnvilAccounts.Address(account)]);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await WaitInteractiveAsync(page);
+        await ConnectAsync(page);
+        await SignInAsync(page);
+        await CloseAccountMenuAsync(page);
+        return page;
+    }
+
+    /// <summary>Waits until the page's components run interactively (the layout marks it).</summary>
+    public static Task WaitInteractiveAsync(IPage page)
+        => Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
 }
