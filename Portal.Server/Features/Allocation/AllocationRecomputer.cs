@@ -27,9 +27,9 @@ public sealed record AllocationRun(AllocationPlan Plan, string? ProposalId, int 
 /// <list type="bullet">
 /// <item>The vote: the closed (ended, not cancelled) proposal of kind ModelAllocation that ended last, and its result
 /// (<see cref="ProposalTallies.ResultAsync"/>). A result short of its quorum does not stand, and counts as no vote.</item>
-/// <item>Demand, per model: the jobs waiting in its Hangfire queue now (Studio jobs and Verify re-runs), the Studio jobs
-/// submitted within Allocation:DemandWindowMinutes, and those jobs' mean wait: started − created, or now − created while
-/// still queued.</item>
+/// <item>Demand, per model: the work waiting on its queue now (Studio jobs and Verify re-runs), the Studio jobs submitted
+/// within Allocation:DemandWindowMinutes, and those jobs' mean wait: started − created, or now − created while still
+/// queued.</item>
 /// <item>Workers: the miners online by Portal:OnlineWindowSeconds (<see cref="MinerPresence.IsOnline"/>), with the
 /// catalog models they registered that fit their memory (<see cref="ModelAllocation.Fits"/>).</item>
 /// <item>The actual share is taken from what the workers report serving (miners.queues), not from the assignment,
@@ -123,28 +123,29 @@ public sealed partial class AllocationRecomputer(
 
     private static async Task<List<ModelDemand>> ReadDemandAsync(PortalDbContext db, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Columns in snake case: the model's naming convention maps the row's properties to them. Queued is the depth of
-        // each model's Hangfire queue, so re-runs for Verify count as demand too; recent and the wait come from the
-        // Studio's jobs.
+        // Columns in snake case: the model's naming convention maps the row's properties to them. Waiting work is the
+        // Studio's queued jobs and Verify's queued re-runs, both on the model's queue; recent jobs and the wait are the
+        // Studio's.
         var rows = await db.Database.SqlQuery<DemandRow>(
             $"""
-            WITH recent AS (
+            WITH jobs AS (
                 SELECT model_id,
-                       count(*)::int AS recent,
-                       avg(extract(epoch FROM coalesce(started_at, completed_at, {now}) - created_at))::float8 AS mean_wait_seconds
+                       (count(*) FILTER (WHERE state = 'Queued'))::int AS queued,
+                       (count(*) FILTER (WHERE created_at >= {since}))::int AS recent,
+                       coalesce(avg(extract(epoch FROM coalesce(started_at, completed_at, {now}) - created_at)) FILTER (WHERE created_at >= {since}), 0)::float8 AS mean_wait_seconds
                 FROM image_jobs
-                WHERE created_at >= {since}
+                WHERE state = 'Queued' OR created_at >= {since}
                 GROUP BY model_id),
-            queued AS (
-                SELECT queue AS model_id, count(*)::int AS queued
-                FROM hangfire.jobqueue
-                WHERE fetchedat IS NULL
-                GROUP BY queue)
-            SELECT coalesce(r.model_id, q.model_id) AS model_id,
-                   coalesce(q.queued, 0) AS queued,
-                   coalesce(r.recent, 0) AS recent,
-                   coalesce(r.mean_wait_seconds, 0) AS mean_wait_seconds
-            FROM recent r FULL JOIN queued q ON q.model_id = r.model_id
+            reruns AS (
+                SELECT model_id, count(*)::int AS queued
+                FROM image_verifications
+                WHERE state = 'Queued'
+                GROUP BY model_id)
+            SELECT coalesce(j.model_id, r.model_id) AS model_id,
+                   coalesce(j.queued, 0) + coalesce(r.queued, 0) AS queued,
+                   coalesce(j.recent, 0) AS recent,
+                   coalesce(j.mean_wait_seconds, 0) AS mean_wait_seconds
+            FROM jobs j FULL JOIN reruns r ON r.model_id = j.model_id
             """).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new ModelDemand(r.ModelId, r.Queued, r.Recent, r.MeanWaitSeconds))];
     }

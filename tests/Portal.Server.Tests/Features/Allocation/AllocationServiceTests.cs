@@ -204,6 +204,31 @@ public sealed class AllocationServiceTests(PostgresFixture postgres, DeployedCha
     }
 
     [Fact]
+    public async Task A_waiting_verify_re_run_keeps_its_model_on_a_worker_too()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        portal.Settings["Allocation:Alpha"] = "1";
+        await SeedTwentyWorkersAsync(100, 0, 0);
+        await using (var db = AllocationSeed.Database(portal))
+        {
+            // An image made long ago, outside the demand window, whose re-run waits for an SDXL worker.
+            var sha256 = new string('a', 64);
+            db.Images.Add(new Heurist.Portal.Data.Images.StoredImage { Sha256 = sha256, Png = [1], Width = 64, Height = 64, CreatedAt = now.AddDays(-3), Metadata = "{}" });
+            db.ImageVerifications.Add(new Heurist.Portal.Data.Provenance.ImageVerification
+            {
+                Id = Guid.NewGuid(), ImageSha256 = sha256, ModelId = "sdxl", ExpectedSha256 = sha256,
+                State = Heurist.Protocol.Api.Provenance.VerificationState.Queued, CreatedAt = now.AddHours(-2),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+
+        await RecomputeAsync();
+
+        var assigned = await AssignedAsync();
+        Assert.Equal(["sd15", "sdxl"], Assert.Single(assigned.Values, a => a!.Count > 1));
+    }
+
+    [Fact]
     public async Task The_actual_share_is_sampled_from_the_queues_workers_report_not_from_the_assignment()
     {
         var ct = TestContext.Current.CancellationToken;
