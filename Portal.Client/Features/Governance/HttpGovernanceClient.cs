@@ -35,6 +35,19 @@ public sealed class HttpGovernanceClient(HttpClient http) : IGovernanceClient
         return GetAsync<VotesPage>(GovernanceRoutes.Votes(Uri.EscapeDataString(id), page, pageSize), "page of votes", cancellationToken);
     }
 
+    public async Task<VoteView?> GetVoteAsync(string id, string voter, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(voter);
+        using var response = await http.GetAsync(Relative(GovernanceRoutes.Vote(Uri.EscapeDataString(id), Uri.EscapeDataString(voter))), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        await ApiProblemReader.EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<VoteView>(cancellationToken);
+    }
+
     public Task<VotingPowerView> GetVotingPowerAsync(string address, long block, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
 using Heurist.Portal.Client.Features.Wallet;
 using Heurist.Portal.Client.Shared;
 using Heurist.Protocol.Api;
 using Heurist.Protocol.Api.Governance;
 using Heurist.Protocol.Governance;
+using Heurist.Protocol.Rewards;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -40,6 +43,8 @@ public sealed partial class VotePanel : IDisposable
     private VotingPowerView? _power;
     private string? _powerError;
     private (string Address, long Block)? _powerFor;
+    private VoteView? _counted;
+    private (string Address, string Proposal)? _countedFor;
 
     [Parameter, EditorRequired]
     public ProposalView Proposal { get; set; } = default!;
@@ -124,6 +129,7 @@ public sealed partial class VotePanel : IDisposable
             _error = null;
         }
         await LoadPowerAsync();
+        await LoadCountedVoteAsync();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -168,6 +174,88 @@ public sealed partial class VotePanel : IDisposable
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// The viewer's counted vote on this proposal, shown above the widget and picked in it, so that changing a vote
+    /// starts from the one that counts. A failed read only leaves the widget empty: voting does not depend on it.
+    /// </summary>
+    private async Task LoadCountedVoteAsync()
+    {
+        if (Viewer is not { } viewer || Summary.State is not ProposalState.Active)
+        {
+            _counted = null;
+            _countedFor = null;
+            return;
+        }
+        var key = (viewer, Summary.Id);
+        if (_countedFor is { } loaded && string.Equals(loaded.Address, key.viewer, StringComparison.OrdinalIgnoreCase) && loaded.Proposal == key.Id)
+        {
+            return;
+        }
+        _countedFor = key;
+        _counted = null;
+        try
+        {
+            var vote = await Governance.GetVoteAsync(Summary.Id, viewer, _disposed.Token);
+            if (_countedFor == key && vote is not null && _receipt is null && !Busy)
+            {
+                _counted = vote;
+                Pick(vote.Choice);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ApiException)
+        {
+            _countedFor = null;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sets the widget to a stored choice; one that does not fit the proposal leaves it as it is.</summary>
+    private void Pick(JsonElement stored)
+    {
+        if (!VoteChoice.TryParse(stored, out var choice, out _) || choice.Validate(_type, Summary.Choices.Count) is not null)
+        {
+            return;
+        }
+        switch (_type)
+        {
+            case VotingType.SingleChoice or VotingType.Basic:
+                _single = choice.Choice;
+                break;
+            case VotingType.Approval:
+                _approved.Clear();
+                _approved.UnionWith(choice.Choices);
+                break;
+            case VotingType.RankedChoice:
+                var labels = _ranking.ToDictionary(r => r.Choice, r => r.Label);
+                _ranking.Clear();
+                _ranking.AddRange(choice.Choices.Select((c, i) => new RankedItem(c, labels[c], i)));
+                _rankContainer?.Refresh();
+                break;
+            default:
+                _weights = Percentages(choice.Weights, Summary.Choices.Count);
+                break;
+        }
+    }
+
+    /// <summary>Weights as whole percentages that add up to 100, each within one point of its exact share.</summary>
+    public static int[] Percentages(IReadOnlyList<ChoiceWeight> weights, int choiceCount)
+    {
+        // Snapshot weights are decimals; a millionth of a unit is finer than a slider can show.
+        var scaled = new BigInteger[choiceCount];
+        foreach (var weight in weights)
+        {
+            scaled[weight.Choice - 1] += new BigInteger(decimal.Truncate(weight.Weight * 1_000_000m));
+        }
+        if (scaled.All(w => w.IsZero))
+        {
+            return new int[choiceCount];
+        }
+        var keys = Enumerable.Range(1, choiceCount).Select(c => c.ToString("D3", CultureInfo.InvariantCulture)).ToArray();
+        return [.. LargestRemainder.Split(100, scaled, keys).Select(part => (int)part)];
     }
 
     private static string PowerParts(VotingPowerView power)
@@ -268,6 +356,7 @@ public sealed partial class VotePanel : IDisposable
             case HubSubmissionResult.Recorded:
                 _stage = HubSubmissionStage.Recorded;
                 _receipt = outcome.Receipt;
+                _counted = null;
                 await OnVoted.InvokeAsync(outcome.Receipt);
                 break;
             case HubSubmissionResult.Declined:
@@ -285,6 +374,7 @@ public sealed partial class VotePanel : IDisposable
     {
         StateHasChanged();
         await LoadPowerAsync();
+        await LoadCountedVoteAsync();
         StateHasChanged();
     });
 

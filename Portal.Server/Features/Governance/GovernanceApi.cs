@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -72,6 +73,14 @@ public static class GovernanceApi
             .WithName("GetProposalVotes")
             .WithSummary($"A page of the counted votes (each voter's last), largest power first: page from 1, pageSize 1 to {VotesPage.MaxPageSize} (default {VotesPage.DefaultPageSize}).")
             .Produces<VotesPage>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet(GovernanceRoutes.Vote("{id}", "{voter}"), GetVoteAsync)
+            .WithName("GetProposalVote")
+            .WithSummary("One voter's counted vote (their last in the window); 404 when they have none.")
+            .Produces<VoteView>()
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -156,6 +165,25 @@ public static class GovernanceApi
         }
     }
 
+    private static async Task<IResult> GetVoteAsync(
+        string id, string voter, HttpContext context, GovernanceService governance, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await governance.GetVoteAsync(id, voter, cancellationToken) is { } vote
+                ? Answer(context, Serialize(vote, json))
+                : NotFound($"{voter} has no counted vote on proposal {id}.");
+        }
+        catch (ApiException refused) when (refused.Status == StatusCodes.Status400BadRequest)
+        {
+            return TypedResults.ValidationProblem(refused.Errors.ToDictionary(), title: refused.Title);
+        }
+        catch (ApiException refused) when (refused.Status == StatusCodes.Status404NotFound)
+        {
+            return NotFound(refused.Title);
+        }
+    }
+
     private static async Task<IResult> GetPowerAsync(
         string address, string? block, HttpContext context, GovernanceService governance, VotingPowerService power, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
@@ -208,18 +236,27 @@ public static class GovernanceApi
             return null;
         }
         using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-        var buffer = new char[maxCharacters + 1];
-        var read = 0;
-        while (read < buffer.Length)
+        // Rented: a buffer of the limit's size is a large-object allocation, and one per message made the GC's
+        // full collections the hub's largest cost under load.
+        var buffer = ArrayPool<char>.Shared.Rent(maxCharacters + 1);
+        try
         {
-            var count = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (count == 0)
+            var read = 0;
+            while (read <= maxCharacters)
             {
-                break;
+                var count = await reader.ReadAsync(buffer.AsMemory(read, maxCharacters + 1 - read), cancellationToken);
+                if (count == 0)
+                {
+                    break;
+                }
+                read += count;
             }
-            read += count;
+            return read > maxCharacters ? null : new string(buffer, 0, read);
         }
-        return read > maxCharacters ? null : new string(buffer, 0, read);
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     private static int ReadInt(string? text, int fallback, string field, FieldErrors errors)

@@ -31,6 +31,9 @@ public sealed class GovernanceService(
     /// <summary>The title of a refused page of votes.</summary>
     public const string InvalidPageTitle = "The page of votes is invalid.";
 
+    /// <summary>The title of a refused vote lookup.</summary>
+    public const string InvalidVoterTitle = "The voter is invalid.";
+
     /// <summary>The title of a refused preview.</summary>
     public const string InvalidPreviewTitle = "The body cannot be previewed.";
 
@@ -145,6 +148,24 @@ public sealed class GovernanceService(
             counted.Count,
             page,
             pageSize);
+    }
+
+    /// <summary>The voter's counted vote; null when they have none. A malformed address is a 400 naming "voter", an unknown proposal a 404.</summary>
+    public async Task<VoteView?> GetVoteAsync(string id, string voter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(voter);
+        if (!VotingPowerService.IsAddress(voter))
+        {
+            throw ApiException.Invalid(InvalidVoterTitle, new FieldErrors().Add("voter", "voter must be 0x and 40 hex digits."));
+        }
+        await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var proposal = await FindAsync(db, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new ApiException(StatusCodes.Status404NotFound, $"There is no proposal {id}.");
+        var stored = voter.ToLowerInvariant();
+        var votes = await db.GovernanceVotes.AsNoTracking().Where(v => v.ProposalId == proposal.Id && v.Voter == stored)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Counted(proposal, votes) is [var counted] ? ProposalViews.Vote(proposal, counted) : null;
     }
 
     public Task<VotingPowerView> GetVotingPowerAsync(string address, long block, CancellationToken cancellationToken = default)

@@ -18,6 +18,9 @@ public interface IGovernanceClient
     /// <summary>A page of the counted votes (each voter's last in the window), largest power first.</summary>
     Task<VotesPage> GetVotesAsync(string id, int page, int pageSize, CancellationToken cancellationToken = default);
 
+    /// <summary>The voter's counted vote on the proposal (their last in the window); null when they have none or there is no such proposal.</summary>
+    Task<VoteView?> GetVoteAsync(string id, string voter, CancellationToken cancellationToken = default);
+
     /// <summary>The address's voting power at <paramref name="block"/>, read from the chain at that block.</summary>
     Task<VotingPowerView> GetVotingPowerAsync(string address, long block, CancellationToken cancellationToken = default);
 
@@ -65,6 +68,9 @@ public static class GovernanceRoutes
 
     /// <summary>GET: a page of its counted votes.</summary>
     public static string Votes(string id, int page, int pageSize) => $"api/proposals/{id}/votes?page={page}&pageSize={pageSize}";
+
+    /// <summary>GET: one voter's counted vote, or 404.</summary>
+    public static string Vote(string id, string voter) => $"api/proposals/{id}/votes/{voter}";
 
     /// <summary>GET: every signed vote of the proposal, superseded ones too, as the envelopes that were posted.</summary>
     public static string SignedVotes(string id) => $"api/proposals/{id}/votes.json";

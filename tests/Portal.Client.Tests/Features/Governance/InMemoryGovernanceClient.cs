@@ -106,6 +106,9 @@ internal sealed class InMemoryGovernanceClient : IGovernanceClient
         return Task.FromResult(new VotesPage([.. votes.Skip((page - 1) * pageSize).Take(pageSize)], votes.Count, page, pageSize));
     }
 
+    public Task<VoteView?> GetVoteAsync(string id, string voter, CancellationToken cancellationToken = default)
+        => Task.FromResult(Votes.GetValueOrDefault(id)?.FirstOrDefault(v => string.Equals(v.Voter, voter, StringComparison.OrdinalIgnoreCase)));
+
     public Task<VotingPowerView> GetVotingPowerAsync(string address, long block, CancellationToken cancellationToken = default)
     {
         _powerReads.Enqueue((address, block));

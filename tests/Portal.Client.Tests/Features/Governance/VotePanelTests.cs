@@ -273,6 +273,66 @@ public sealed class VotePanelTests : GovernanceTestContext
     }
 
     [Fact]
+    public async Task The_viewers_counted_vote_is_shown_and_picked_so_a_new_vote_starts_from_it()
+    {
+        Governance.Votes[ProposalId] = [CountedVote(OtherAccount, 3), CountedVote(Account, 2)];
+        var page = await OpenSignedInAsync(VotingType.SingleChoice);
+        Wallet.SignsTypedData();
+
+        page.WaitForAssertion(() => Assert.Equal("Beta", page.Find("[data-testid='vote-current-choice']").TextContent.Trim()));
+        Assert.Contains(ReceiptId(7)[..6], page.Find("[data-testid='vote-current']").TextContent, StringComparison.Ordinal);
+        Assert.True(page.FindAll("[data-testid='vote-single'] input[type='radio']")[1].HasAttribute("checked"));
+        Assert.False(page.FindAll("[data-testid='vote-single'] input[type='radio']")[2].HasAttribute("checked"));
+        Assert.Equal("Change vote", page.Find("[data-testid='vote-button']").TextContent.Trim());
+
+        page.FindAll("[data-testid='vote-single'] input[type='radio']")[0].Click();
+        WaitUntilVotable(page);
+        Vote(page);
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid='vote-recorded']")));
+        Assert.Equal(VoteChoice.OfChoice(1), PostedVote(SnapshotMessageKind.Vote).Choice);
+        Assert.Empty(page.FindAll("[data-testid='vote-current']"));
+    }
+
+    [Fact]
+    public async Task A_counted_ranking_is_put_back_in_its_order()
+    {
+        Governance.Votes[ProposalId] = [CountedVote(Account, JsonSerializer.SerializeToElement(new[] { 2, 3, 1 }), "Beta, Gamma, Alpha")];
+
+        var page = await OpenSignedInAsync(VotingType.RankedChoice);
+
+        page.WaitForAssertion(() => Assert.Equal(["Beta", "Gamma", "Alpha"], page.FindAll("[data-testid='rank-label']").Select(l => l.TextContent.Trim())));
+        Assert.Equal(["1.", "2.", "3."], page.FindAll("[data-testid='rank-position']").Select(p => p.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Counted_weights_are_put_back_as_percentages_that_add_up_to_100()
+    {
+        // 1 : 1 : 1 has no whole percentages; the largest remainder makes them add up to 100.
+        Governance.Votes[ProposalId] = [CountedVote(Account, JsonSerializer.SerializeToElement(new Dictionary<string, decimal> { ["1"] = 1, ["2"] = 1, ["3"] = 1 }), "thirds")];
+
+        var page = await OpenSignedInAsync(VotingType.Weighted);
+
+        page.WaitForAssertion(() => Assert.Equal("100 % given.", page.Find("[data-testid='weights-left']").TextContent.Trim()));
+        Assert.Equal(["34", "33", "33"], page.FindAll("input[aria-label$='in percent']").Select(r => r.GetAttribute("value")));
+    }
+
+    [Fact]
+    public void Counted_weights_become_whole_percentages_that_add_up_to_100()
+    {
+        Assert.Equal([70, 0, 30], VotePanel.Percentages([new ChoiceWeight(1, 7), new ChoiceWeight(3, 3)], 3));
+        Assert.Equal([50, 50], VotePanel.Percentages([new ChoiceWeight(1, 0.000_5m), new ChoiceWeight(2, 0.000_5m)], 2));
+        Assert.Equal([17, 17, 17, 17, 16, 16], VotePanel.Percentages([.. Enumerable.Range(1, 6).Select(c => new ChoiceWeight(c, 2))], 6));
+        Assert.Equal([0, 0], VotePanel.Percentages([], 2));
+    }
+
+    private static VoteView CountedVote(string voter, int choice)
+        => CountedVote(voter, JsonSerializer.SerializeToElement(choice), new[] { "Alpha", "Beta", "Gamma" }[choice - 1]);
+
+    private static VoteView CountedVote(string voter, JsonElement choice, string text)
+        => new(ReceiptId(voter == Account ? 7 : 8), voter, choice, text, 2500, "", "heurist-portal", TestServices.Now.AddMinutes(-5));
+
+    [Fact]
     public void The_vote_message_has_the_struct_members_in_order_for_each_form()
     {
         foreach (var (type, choice) in new (VotingType, VoteChoice)[]

@@ -119,6 +119,31 @@ public sealed class GovernanceApiTests(GovernancePortal hub) : IClassFixture<Gov
     }
 
     [Fact]
+    public async Task A_voters_counted_vote_is_their_last_and_others_get_404_or_a_named_refusal()
+    {
+        var voter = await hub.NewAccountAsync(6);
+        var bystander = await hub.NewAccountAsync(2);
+        var id = await hub.ProposeAsync("single-choice", Options);
+        await hub.AcceptedAsync(voter, Kind.Vote, hub.Vote(voter, id, 1));
+        hub.Clock.Advance(TimeSpan.FromSeconds(2));
+        var last = await hub.AcceptedAsync(voter, Kind.Vote, hub.Vote(voter, id, 3, reason: "changed my mind"));
+        var address = voter.GetPublicAddress();
+
+        var counted = await hub.Http.GetFromJsonAsync<VoteView>("/" + GovernanceRoutes.Vote(id, address.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)), JsonSerializerOptions.Web, Ct);
+        using var none = await hub.Http.GetAsync("/" + GovernanceRoutes.Vote(id, bystander.GetPublicAddress()), Ct);
+        using var malformed = await hub.Http.GetAsync("/" + GovernanceRoutes.Vote(id, "0x1234"), Ct);
+        using var unknown = await hub.Http.GetAsync("/" + GovernanceRoutes.Vote("0x" + new string('c', 64), address), Ct);
+
+        Assert.Equal((last.Id, "flux-dev", 6m, "changed my mind"), (counted!.Id, counted.ChoiceText, counted.Power, counted.Reason));
+        Assert.Equal(address, counted.Voter, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(["voter"], (await malformed.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Ct))!.Errors.Keys);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("There is no proposal", await unknown.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reads_carry_an_etag_and_answer_304_until_something_changes()
     {
         var voter = await hub.NewAccountAsync(4);
