@@ -93,6 +93,10 @@ internal sealed class GovernanceStack : IAsyncDisposable
     /// <summary>The chain's latest block.</summary>
     public async Task<long> LatestBlockAsync() => (long)(await Rpc.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
 
+    /// <summary>Mines one empty block.</summary>
+    public Task MineAsync(CancellationToken cancellationToken)
+        => Rpc.Client.SendRequestAsync<string>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_mine")).WaitAsync(cancellationToken);
+
     /// <summary>Whole tokens in wei.</summary>
     public static BigInteger Tokens(long tokens) => tokens * BigInteger.Pow(10, 18);
 
