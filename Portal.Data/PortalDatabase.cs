@@ -22,7 +22,7 @@ public sealed class PortalDatabaseOptions
 public static class PortalDatabase
 {
     /// <summary>
-    /// Registers the options (validated at start), a DbContext factory and a scoped DbContext on PostgreSQL, and adds
+    /// Registers the options (validated at start), a pooled DbContext factory and a scoped DbContext on PostgreSQL, and adds
     /// Npgsql's traces and metrics to the host's OpenTelemetry.
     /// </summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
@@ -31,7 +31,9 @@ public static class PortalDatabase
             .BindConfiguration(PortalDatabaseOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalDatabaseOptions>, PortalDatabaseOptionsValidator>();
-        services.AddDbContextFactory<PortalDbContext>((provider, options) =>
+        // Pooled: a context built from scratch resolves EF's internal services (query translators, the model lookup) each
+        // time, which cost more CPU than the short queries most requests make.
+        services.AddPooledDbContextFactory<PortalDbContext>((provider, options) =>
             options.UsePortalDatabase(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal));
         // Every command and connection of the host, Hangfire's included, whichever data source opened it.
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());

@@ -239,7 +239,7 @@ public sealed class GovernanceService(
     }
 
     /// <summary>
-    /// Freezes a closed proposal's results: under the proposal's row lock, which waits for the votes being stored, the
+    /// Freezes a closed proposal's results: under the proposal's exclusive lock, which waits for the votes being stored, the
     /// tally of every stored vote is written once (UPDATE … WHERE frozen_result IS NULL); a result frozen meanwhile by
     /// another reader is read back instead.
     /// </summary>
@@ -247,8 +247,7 @@ public sealed class GovernanceService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM governance_proposals WHERE id = {proposal.Id} FOR UPDATE", cancellationToken)
-            .ConfigureAwait(false);
+        await ProposalLock.TakeExclusiveAsync(db, proposal.Id, cancellationToken).ConfigureAwait(false);
         var current = await db.GovernanceProposals.AsNoTracking().SingleAsync(p => p.Id == proposal.Id, cancellationToken).ConfigureAwait(false);
         if (current.FrozenResult is { } frozen)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
@@ -78,6 +79,20 @@ public sealed partial class SnapshotHub(
     /// <summary>The kind it names.</summary>
     public const string AllocationKind = "model-allocation";
 
+    /// <summary>How many proposals the hub keeps in memory; past that it starts over.</summary>
+    private const int KnownProposals = 1_000;
+
+    private readonly ConcurrentDictionary<string, GovernanceProposal> _proposals = new(StringComparer.Ordinal);
+
+    // Compiled once: a LINQ query run the usual way is looked up and its parameters extracted on every run, which
+    // cost more CPU than the database under a flood of votes.
+    private static readonly Func<PortalDbContext, string, CancellationToken, Task<bool>> MessageStored =
+        EF.CompileAsyncQuery((PortalDbContext db, string id, CancellationToken _) => db.GovernanceMessages.Any(m => m.Id == id));
+
+    private static readonly Func<PortalDbContext, string, string, CancellationToken, Task<GovernanceProposal?>> ProposalInSpace =
+        EF.CompileAsyncQuery((PortalDbContext db, string id, string space, CancellationToken _)
+            => db.GovernanceProposals.AsNoTracking().SingleOrDefault(p => p.Id == id && p.Space == space));
+
     /// <summary>Reads, checks and stores one posted envelope.</summary>
     public async Task<HubResult> IngestAsync(string json, CancellationToken cancellationToken = default)
     {
@@ -127,9 +142,11 @@ public sealed partial class SnapshotHub(
             return HubResult.Refused($"{SnapshotEnvelope.WrongFormat}: {ex.Message}");
         }
         var id = digest.ToHex(true);
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        // A vote asks in the round trip that locks it (LockForVoteAsync): votes are the hub's bulk.
+        if (message is not VoteMessage)
         {
-            if (await db.GovernanceMessages.AnyAsync(m => m.Id == id, cancellationToken).ConfigureAwait(false))
+            await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            if (await MessageStored(db, id, cancellationToken).ConfigureAwait(false))
             {
                 return Duplicate(id);
             }
@@ -268,12 +285,7 @@ public sealed partial class SnapshotHub(
     /// </summary>
     private async Task<HubResult> VoteAsync(SnapshotEnvelope envelope, VoteMessage v, GovernanceMessage stored, long now, CancellationToken cancellationToken)
     {
-        GovernanceProposal? proposal;
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            proposal = await db.GovernanceProposals.AsNoTracking()
-                .SingleOrDefaultAsync(p => p.Id == v.Proposal && p.Space == v.Space, cancellationToken).ConfigureAwait(false);
-        }
+        var proposal = await FindProposalAsync(v.Proposal, v.Space, cancellationToken).ConfigureAwait(false);
         if (proposal is null)
         {
             return UnknownProposal(v.Proposal, v.Space);
@@ -296,7 +308,8 @@ public sealed partial class SnapshotHub(
         {
             return HubResult.Refused($"invalid choice: {choiceProblem}");
         }
-        var voterPower = power.Total(await power.ReadAsync(envelope.Address, proposal.SnapshotBlock, cancellationToken).ConfigureAwait(false));
+        var (reading, unsaved) = await power.ReadUnsavedAsync(envelope.Address, proposal.SnapshotBlock, cancellationToken).ConfigureAwait(false);
+        var voterPower = power.Total(reading);
         if (voterPower <= 0)
         {
             return HubResult.Refused(Invariant($"no voting power: {envelope.Address} has none at block {proposal.SnapshotBlock}"));
@@ -305,59 +318,59 @@ public sealed partial class SnapshotHub(
         var voter = envelope.Address.ToLowerInvariant();
         stored.Kind = GovernanceMessageKind.Vote;
         stored.ProposalId = proposal.Id;
+        var vote = new GovernanceVote
+        {
+            Id = stored.Id,
+            ProposalId = proposal.Id,
+            Voter = voter,
+            Timestamp = v.Timestamp,
+            Choice = v.Choice.ToString(),
+            Reason = v.Reason,
+            App = v.App,
+            Power = voterPower,
+            ReceivedAt = stored.ReceivedAt,
+        };
         await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            // Shares the proposal's row with other votes, but waits for (and is waited for by) the freezing of its
-            // results, so no vote lands in a result after it froze.
-            var state = await db.Database.SqlQuery<ProposalRowState>(
-                    $"SELECT frozen_result IS NOT NULL AS frozen, cancelled_at IS NOT NULL AS cancelled FROM governance_proposals WHERE id = {proposal.Id} FOR SHARE")
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (state is not [{ } row] || row.Cancelled)
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            try
             {
-                return Cancelled(proposal.Id, clock.GetUtcNow());
-            }
-            if (row.Frozen)
-            {
-                return OutOfWindow(proposal, v.Timestamp, clock.GetUtcNow().ToUnixTimeSeconds());
-            }
-            // One voter's votes on one proposal go one at a time, so the latest-vote rule holds under concurrency.
-            var lockKey = proposal.Id + voter;
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", cancellationToken).ConfigureAwait(false);
-            var latest = await db.GovernanceVotes.Where(x => x.ProposalId == proposal.Id && x.Voter == voter)
-                .MaxAsync(x => (long?)x.Timestamp, cancellationToken).ConfigureAwait(false);
-            if (latest > v.Timestamp)
-            {
-                return HubResult.Refused(Invariant($"already voted at later time: {envelope.Address}'s latest vote on this proposal is timestamped {latest}, after {v.Timestamp}"));
-            }
-            if (latest == v.Timestamp)
-            {
-                var sameTime = await db.GovernanceVotes.Where(x => x.ProposalId == proposal.Id && x.Voter == voter && x.Timestamp == latest)
-                    .Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-                if (sameTime.Any(other => string.CompareOrdinal(stored.Id, other) <= 0))
+                var locked = await LockForVoteAsync(connection, proposal.Id, voter, stored.Id, cancellationToken).ConfigureAwait(false);
+                var refusal = locked switch
                 {
-                    return HubResult.Refused(Invariant(
-                        $"already voted same time with lower index: a vote of {envelope.Address} timestamped {v.Timestamp} has an id above {stored.Id}; a second vote at the same second must have a greater id"));
+                    { Stored: true } => Duplicate(stored.Id),
+                    null => Cancelled(proposal.Id, clock.GetUtcNow()),
+                    { CancelledAt: { } at } => Cancelled(proposal.Id, at),
+                    { Frozen: true } => OutOfWindow(proposal, v.Timestamp, clock.GetUtcNow().ToUnixTimeSeconds()),
+                    { Latest: { } latest } when latest > v.Timestamp => HubResult.Refused(Invariant(
+                        $"already voted at later time: {envelope.Address}'s latest vote on this proposal is timestamped {latest}, after {v.Timestamp}")),
+                    { Latest: { } latest, LatestIds: var ids } when latest == v.Timestamp && ids.Any(other => string.CompareOrdinal(stored.Id, other) <= 0)
+                        => HubResult.Refused(Invariant(
+                            $"already voted same time with lower index: a vote of {envelope.Address} timestamped {v.Timestamp} has an id above {stored.Id}; a second vote at the same second must have a greater id")),
+                    _ => (HubResult?)null,
+                };
+                if (refusal is { } refused)
+                {
+                    await RollbackAsync(connection).ConfigureAwait(false);
+                    return refused;
                 }
+                await StoreVoteAsync(connection, stored, vote, unsaved ? reading : null, cancellationToken).ConfigureAwait(false);
             }
-            db.GovernanceMessages.Add(stored);
-            db.GovernanceVotes.Add(new GovernanceVote
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                Id = stored.Id,
-                ProposalId = proposal.Id,
-                Voter = voter,
-                Timestamp = v.Timestamp,
-                Choice = v.Choice.ToString(),
-                Reason = v.Reason,
-                App = v.App,
-                Power = voterPower,
-                ReceivedAt = stored.ReceivedAt,
-            });
-            if (!await TrySaveAsync(db, cancellationToken).ConfigureAwait(false))
-            {
+                await RollbackAsync(connection).ConfigureAwait(false);
                 return Duplicate(stored.Id);
             }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            catch
+            {
+                await RollbackAsync(connection).ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
         }
         LogStored(logger, VoteType, stored.Id, envelope.Address);
         return HubResult.Accepted(stored.Id, VoteType);
@@ -385,6 +398,7 @@ public sealed partial class SnapshotHub(
         stored.Kind = GovernanceMessageKind.CancelProposal;
         stored.ProposalId = proposal.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ProposalLock.TakeExclusiveAsync(db, proposal.Id, cancellationToken).ConfigureAwait(false);
         var updated = await db.GovernanceProposals.Where(p => p.Id == proposal.Id && p.CancelledAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.CancelledAt, stored.ReceivedAt), cancellationToken).ConfigureAwait(false);
         if (updated == 0)
@@ -505,5 +519,132 @@ public sealed partial class SnapshotHub(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored a {Type} {Id} from {Address}")]
     private static partial void LogStored(ILogger logger, string type, string id, string address);
 
-    private sealed record ProposalRowState(bool Frozen, bool Cancelled);
+    /// <summary>The proposal's row as a vote finds it, and the voter's latest stored votes (their timestamp and ids).</summary>
+    private sealed record VoteLock(bool Stored, bool Frozen, DateTimeOffset? CancelledAt, long? Latest, List<string> LatestIds);
+
+    /// <summary>
+    /// Opens the vote's transaction and, in the same round trip: takes the proposal's lock shared
+    /// (<see cref="ProposalLock"/>), so no vote lands in a result after it froze or on a proposal after its
+    /// cancellation; then the voter's lock on the proposal, so one voter's votes go one at a time and the latest-vote
+    /// rule holds under concurrency; then reads the proposal's row and the voter's latest votes, each in a statement of
+    /// its own that starts after the locks are held and so sees everything committed before; and whether the message
+    /// is stored already. Null when the proposal is gone. The caller commits (<see cref="StoreVoteAsync"/>) or rolls back.
+    /// </summary>
+    private static async Task<VoteLock?> LockForVoteAsync(NpgsqlConnection connection, string proposalId, string voter, string messageId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new("BEGIN"),
+                new("SELECT EXISTS (SELECT 1 FROM governance_messages WHERE id = $1)") { Parameters = { new() { Value = messageId } } },
+                new(ProposalLock.SharedSql) { Parameters = { new() { Value = proposalId } } },
+                new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = proposalId + voter } } },
+                new("SELECT frozen_result IS NOT NULL, cancelled_at FROM governance_proposals WHERE id = $1") { Parameters = { new() { Value = proposalId } } },
+                new("""
+                    SELECT timestamp, id FROM governance_votes
+                    WHERE proposal_id = $1 AND voter = $2
+                      AND timestamp = (SELECT max(timestamp) FROM governance_votes WHERE proposal_id = $1 AND voter = $2)
+                    """)
+                {
+                    Parameters = { new() { Value = proposalId }, new() { Value = voter } },
+                },
+            },
+        };
+        // BEGIN answers no result set: the reader starts at the first SELECT.
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var stored = reader.GetBoolean(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return stored ? new VoteLock(true, false, null, null, []) : null;
+        }
+        var frozen = reader.GetBoolean(0);
+        DateTimeOffset? cancelledAt = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        long? latest = null;
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            latest = reader.GetInt64(0);
+            ids.Add(reader.GetString(1));
+        }
+        return new VoteLock(stored, frozen, cancelledAt, latest, ids);
+    }
+
+    /// <summary>Stores the message, the vote and a reading of the voter's power not kept yet, and commits: one round trip.</summary>
+    private static async Task StoreVoteAsync(NpgsqlConnection connection, GovernanceMessage message, GovernanceVote vote, VotingPowerReading? reading, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new("""
+                    INSERT INTO governance_messages (id, kind, address, space, timestamp, proposal_id, envelope, received_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = message.Id }, new() { Value = message.Kind.ToString() }, new() { Value = message.Address }, new() { Value = message.Space },
+                        new() { Value = message.Timestamp }, new() { Value = message.ProposalId }, new() { Value = message.Envelope }, new() { Value = message.ReceivedAt },
+                    },
+                },
+                new("""
+                    INSERT INTO governance_votes (id, proposal_id, voter, timestamp, choice, reason, app, power, received_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = vote.Id }, new() { Value = vote.ProposalId }, new() { Value = vote.Voter }, new() { Value = vote.Timestamp },
+                        new() { Value = vote.Choice }, new() { Value = vote.Reason }, new() { Value = vote.App }, new() { Value = vote.Power },
+                        new() { Value = vote.ReceivedAt },
+                    },
+                },
+            },
+        };
+        if (reading is not null)
+        {
+            batch.BatchCommands.Add(VotingPowerService.SaveCommand(reading));
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a vote's transaction that will not be committed; nothing of it is kept.</summary>
+    private static async Task RollbackAsync(NpgsqlConnection connection)
+    {
+        await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+        await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A proposal of the space by id. A proposal's signed fields never change, so they are kept in memory after the first
+    /// read; its cancellation and frozen result, which do change, a vote reads again under the proposal's lock.
+    /// </summary>
+    private async Task<GovernanceProposal?> FindProposalAsync(string id, string space, CancellationToken cancellationToken)
+    {
+        if (_proposals.TryGetValue(id, out var known))
+        {
+            return known.Space == space ? known : null;
+        }
+        GovernanceProposal? proposal;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            proposal = await ProposalInSpace(db, id, space, cancellationToken).ConfigureAwait(false);
+        }
+        if (proposal is not null)
+        {
+            if (_proposals.Count >= KnownProposals)
+            {
+                _proposals.Clear();
+            }
+            _proposals[id] = proposal;
+        }
+        return proposal;
+    }
 }

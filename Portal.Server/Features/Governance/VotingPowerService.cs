@@ -16,6 +16,7 @@ using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
+using Npgsql;
 using TokenBalanceOf = Heurist.Contracts.Bindings.HeuristToken.BalanceOfFunction;
 
 namespace Heurist.Portal.Server.Features.Governance;
@@ -60,6 +61,8 @@ public sealed class VotingPowerService(
 
     private const byte HeuKind = 0;
 
+    private long _reachedBlock = -1;
+
     /// <summary>The chain's latest block.</summary>
     /// <exception cref="ApiException">503: the chain cannot be asked.</exception>
     public async Task<long> LatestBlockAsync(CancellationToken cancellationToken)
@@ -100,6 +103,48 @@ public sealed class VotingPowerService(
     /// <exception cref="ApiException">See <see cref="GetAsync"/>.</exception>
     public async Task<VotingPowerReading> ReadAsync(string address, long block, CancellationToken cancellationToken)
     {
+        var (reading, unsaved) = await ReadUnsavedAsync(address, block, cancellationToken).ConfigureAwait(false);
+        if (unsaved)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO voting_power_readings (address, block, heu_wei, es_heu_wei, staked_heu_wei, staked_es_heu_wei, read_at)
+                VALUES ({reading.Address}, {reading.Block}, {reading.HeuWei}, {reading.EsHeuWei}, {reading.StakedHeuWei}, {reading.StakedEsHeuWei}, {reading.ReadAt})
+                ON CONFLICT DO NOTHING
+                """, cancellationToken).ConfigureAwait(false);
+        }
+        return reading;
+    }
+
+    /// <summary>
+    /// Keeps a reading that <see cref="ReadUnsavedAsync"/> took from the chain, as a command for a caller's own batch
+    /// (the hub stores it in the round trip that stores the vote). Two readers of one pair agree on the first.
+    /// </summary>
+    public static NpgsqlBatchCommand SaveCommand(VotingPowerReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        return new NpgsqlBatchCommand(
+            """
+            INSERT INTO voting_power_readings (address, block, heu_wei, es_heu_wei, staked_heu_wei, staked_es_heu_wei, read_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = reading.Address }, new() { Value = reading.Block }, new() { Value = reading.HeuWei }, new() { Value = reading.EsHeuWei },
+                new() { Value = reading.StakedHeuWei }, new() { Value = reading.StakedEsHeuWei }, new() { Value = reading.ReadAt },
+            },
+        };
+    }
+
+    /// <summary>
+    /// The four parts in wei at <paramref name="block"/>, from the cache or the chain, and whether it came from the
+    /// chain now and is not kept yet (see <see cref="SaveCommand"/>).
+    /// </summary>
+    /// <exception cref="ApiException">See <see cref="GetAsync"/>.</exception>
+    public async Task<(VotingPowerReading Reading, bool Unsaved)> ReadUnsavedAsync(string address, long block, CancellationToken cancellationToken)
+    {
         var errors = new FieldErrors();
         if (!IsAddress(address))
         {
@@ -114,21 +159,25 @@ public sealed class VotingPowerService(
             throw ApiException.Invalid(InvalidTitle, errors);
         }
         var account = address.ToLowerInvariant();
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        var stored = await ReadStoredAsync(account, block, cancellationToken).ConfigureAwait(false);
+        if (stored.Reading is { } cached)
         {
-            if (await db.VotingPowerReadings.AsNoTracking().SingleOrDefaultAsync(r => r.Address == account && r.Block == block, cancellationToken).ConfigureAwait(false) is { } cached)
-            {
-                return cached;
-            }
+            return (cached, false);
         }
 
-        var latest = await LatestBlockAsync(cancellationToken).ConfigureAwait(false);
+        // A block at or below one the chain has reached needs no question; only one above it asks for the latest again.
+        var latest = Volatile.Read(ref _reachedBlock);
+        if (block > latest)
+        {
+            latest = await LatestBlockAsync(cancellationToken).ConfigureAwait(false);
+            InterlockedMax(ref _reachedBlock, latest);
+        }
         if (block > latest)
         {
             throw ApiException.Invalid(InvalidTitle, new FieldErrors().Add("block",
                 string.Create(CultureInfo.InvariantCulture, $"block {block} is above the chain's latest block {latest}; power can only be read at a block that exists.")));
         }
-        var positions = await PositionsAsync(account, block, cancellationToken).ConfigureAwait(false);
+        var positions = await PositionsAsync(account, block, stored, cancellationToken).ConfigureAwait(false);
         var values = await CallAsync(account, positions, block, cancellationToken).ConfigureAwait(false);
         var reading = new VotingPowerReading
         {
@@ -140,31 +189,66 @@ public sealed class VotingPowerService(
             StakedEsHeuWei = positions.Select((p, i) => p.Kind != HeuKind ? values[2 + i] : 0m).Sum(),
             ReadAt = clock.GetUtcNow(),
         };
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        return (reading, true);
+    }
+
+    /// <summary>What the database holds for a reading, in one round trip: the kept reading, the indexer's cursor and the account's stake rows.</summary>
+    private sealed record StoredState(VotingPowerReading? Reading, long? IndexedTo, List<(string MinerId, byte Kind)> Positions);
+
+    private async Task<StoredState> ReadStoredAsync(string account, long block, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO voting_power_readings (address, block, heu_wei, es_heu_wei, staked_heu_wei, staked_es_heu_wei, read_at)
-                VALUES ({reading.Address}, {reading.Block}, {reading.HeuWei}, {reading.EsHeuWei}, {reading.StakedHeuWei}, {reading.StakedEsHeuWei}, {reading.ReadAt})
-                ON CONFLICT DO NOTHING
-                """, cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                BatchCommands =
+                {
+                    new("SELECT heu_wei, es_heu_wei, staked_heu_wei, staked_es_heu_wei, read_at FROM voting_power_readings WHERE address = $1 AND block = $2")
+                    {
+                        Parameters = { new() { Value = account }, new() { Value = block } },
+                    },
+                    new("SELECT next_block FROM chain_cursors WHERE name = $1") { Parameters = { new() { Value = ChainIndexer.CursorName } } },
+                    new("SELECT miner_chain_id, kind FROM stakes WHERE staker = $1") { Parameters = { new() { Value = account } } },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            VotingPowerReading? reading = null;
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                reading = new VotingPowerReading
+                {
+                    Address = account,
+                    Block = block,
+                    HeuWei = reader.GetDecimal(0),
+                    EsHeuWei = reader.GetDecimal(1),
+                    StakedHeuWei = reader.GetDecimal(2),
+                    StakedEsHeuWei = reader.GetDecimal(3),
+                    ReadAt = reader.GetFieldValue<DateTimeOffset>(4),
+                };
+            }
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            long? indexedTo = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : null;
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var positions = new List<(string MinerId, byte Kind)>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                positions.Add((reader.GetString(0), (byte)reader.GetInt16(1)));
+            }
+            return new StoredState(reading, indexedTo, positions);
         }
-        return reading;
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Every (minerId, kind) the account ever staked on, up to <paramref name="block"/> at least.</summary>
-    private async Task<List<(string MinerId, byte Kind)>> PositionsAsync(string account, long block, CancellationToken cancellationToken)
+    private async Task<List<(string MinerId, byte Kind)>> PositionsAsync(string account, long block, StoredState stored, CancellationToken cancellationToken)
     {
-        var positions = new HashSet<(string MinerId, byte Kind)>();
-        long? indexedTo;
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            indexedTo = await db.ChainCursors.AsNoTracking().Where(c => c.Name == ChainIndexer.CursorName)
-                .Select(c => (long?)c.NextBlock).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            var rows = await db.Stakes.AsNoTracking().Where(s => s.Staker == account)
-                .Select(s => new { s.MinerChainId, s.Kind }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            positions.UnionWith(rows.Select(r => (r.MinerChainId, (byte)r.Kind)));
-        }
+        var positions = new HashSet<(string MinerId, byte Kind)>(stored.Positions);
+        var indexedTo = stored.IndexedTo;
 
         var from = indexedTo ?? (long)manifest.StartBlock;
         if (from <= block)
@@ -221,6 +305,20 @@ public sealed class VotingPowerService(
         => answer is null || answer.Length <= 2 ? 0m : (decimal)new BigInteger(answer.HexToByteArray(), isUnsigned: true, isBigEndian: true);
 
     private static decimal Tokens(decimal wei) => wei / WeiPerToken;
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
 
     private static BlockParameter Block(long number) => new(new HexBigInteger(number));
 

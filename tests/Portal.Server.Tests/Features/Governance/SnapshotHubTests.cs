@@ -216,6 +216,22 @@ public sealed class SnapshotHubTests(GovernancePortal hub) : IClassFixture<Gover
     }
 
     [Fact]
+    public async Task A_replayed_vote_is_a_duplicate_message_and_is_stored_once()
+    {
+        var voter = await hub.NewAccountAsync(5);
+        var id = await hub.ProposeAsync("single-choice", Options);
+        var envelope = GovernancePortal.Envelope(voter, Kind.Vote, hub.Vote(voter, id, 2));
+        var receipt = await hub.AcceptedAsync(envelope);
+        var before = await hub.CountStoredAsync();
+
+        var description = await hub.RefusedAsync(envelope, "duplicate message");
+
+        Assert.Contains(receipt.Id, description, StringComparison.Ordinal);
+        Assert.Equal(before, await hub.CountStoredAsync());
+        Assert.Equal(1, (await hub.VotesAsync(id)).Total);
+    }
+
+    [Fact]
     public async Task A_timestamp_beyond_the_clock_skew_or_older_than_the_message_age_is_a_wrong_timestamp()
     {
         var author = await hub.NewAccountAsync(50);
