@@ -16,6 +16,8 @@ public sealed class TelemetryTests
         var metrics = new List<Metric>();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
+        // A collector's address turns traces on; nothing listens there, and the in-memory exporter sees what it would get.
+        builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
         builder.AddServiceDefaults();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         builder.Services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics));
@@ -35,12 +37,27 @@ public sealed class TelemetryTests
                 meter.CreateCounter<long>("heurist.tests.counted").Add(3);
                 otherMeter.CreateCounter<long>("elsewhere.tests.ignored").Add(1);
             }
-            Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush());
+            // False: the OTLP exporter finds no collector. The in-memory one has what was flushed.
+            app.Services.GetRequiredService<MeterProvider>().ForceFlush();
         }
 
         Assert.Contains(spans, s => s.Source.Name == ours && s.OperationName == "counted");
         Assert.DoesNotContain(spans, s => s.Source.Name == theirs);
         Assert.Contains(metrics, m => m.MeterName == ours && m.Name == "heurist.tests.counted");
         Assert.DoesNotContain(metrics, m => m.MeterName == theirs);
+    }
+
+    [Fact]
+    public async Task Without_a_collector_no_tracer_is_built_and_metrics_still_are()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        await app.StartAsync(ct);
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.NotNull(app.Services.GetService<MeterProvider>());
     }
 }
