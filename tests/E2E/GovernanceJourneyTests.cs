@@ -67,6 +67,10 @@ public sealed partial class GovernanceJourneyTests(RunningPortal portal, Browser
         await Expect(voter.GetByTestId("voter-address")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
         await Expect(voter.GetByTestId("result-row").Filter(new() { Has = voter.GetByTestId("result-leading") })).ToContainTextAsync("Yes");
         await Expect(voter.GetByTestId("results-turnout")).ToContainTextAsync("15,500");
+        // Back on the page, the voter's counted vote is shown and picked, so a change starts from it.
+        await Expect(voter.GetByTestId("vote-current-choice")).ToHaveTextAsync("No", new() { Timeout = 30_000 });
+        await Expect(voter.GetByTestId("vote-single").GetByRole(AriaRole.Radio, new() { Name = "No" })).ToBeCheckedAsync();
+        await Expect(voter.GetByTestId("vote-button")).ToHaveTextAsync("Change vote");
         await Screenshots.SaveAsync(voter, "governance-proposal");
 
         // Every receipt is a signed message anyone can fetch and check.

@@ -364,7 +364,14 @@ public sealed partial class SnapshotHub(
             }
             catch
             {
-                await RollbackAsync(connection).ConfigureAwait(false);
+                // A broken connection cannot roll back; the pool discards it, and the failure that broke it is the one to tell.
+                try
+                {
+                    await RollbackAsync(connection).ConfigureAwait(false);
+                }
+                catch (Exception rollback) when (rollback is NpgsqlException or InvalidOperationException)
+                {
+                }
                 throw;
             }
             finally
