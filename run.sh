@@ -42,4 +42,18 @@ fi
 
 echo "Building…"
 dotnet build LocalRunner/LocalRunner.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+# The worker's ONNX Runtime: its CUDA build where nvidia-smi answers, the CPU one elsewhere. ONNXRUNTIME=gpu or
+# ONNXRUNTIME=cpu forces one; the worker still falls back to the CPU, with the reason, when CUDA will not load.
+onnxruntime=${ONNXRUNTIME:-auto}
+if [ "$onnxruntime" = auto ]; then
+  if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then onnxruntime=gpu; else onnxruntime=cpu; fi
+fi
+case "$onnxruntime" in
+  gpu)
+    echo "Building the worker with ONNX Runtime's CUDA package…"
+    dotnet build Inference.Worker/Inference.Worker.csproj -c Release -p:OnnxRuntimeGpu=true --nologo -v quiet -clp:ErrorsOnly ;;
+  cpu) ;;
+  *) echo "error: ONNXRUNTIME must be auto, gpu or cpu, not '$onnxruntime'." >&2; exit 1 ;;
+esac
+export Local__WorkerOnnxRuntime="$onnxruntime"
 exec dotnet LocalRunner/bin/Release/net10.0/LocalRunner.dll "$@"

@@ -52,6 +52,10 @@ if ! $fast; then
 fi
 
 dotnet build HeuristPortal.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+if ! $fast; then
+  # The worker's CUDA variant compiles too; it runs only where there is a GPU, so the tests run the CPU one.
+  dotnet build Inference.Worker/Inference.Worker.csproj -c Release -p:OnnxRuntimeGpu=true --nologo -v quiet -clp:ErrorsOnly
+fi
 
 # The tests make their clusters, chains and models under the temporary folder; this run gets one of its own, so that
 # what a crashed test process leaves behind is known to be ours. The postgres OS user must be able to enter it.

@@ -1,3 +1,4 @@
+using Heurist.Inference.Worker.Device;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Miners;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,19 @@ public sealed class WorkerOptions
 
     /// <summary>The catalog ids to serve; empty serves every catalog model that has a folder under ModelsPath.</summary>
     public List<string> Models { get; set; } = [];
+
+    /// <summary>Where the graphs run: auto (CUDA when it loads, else the CPU), cuda (or stop), cpu.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary><see cref="Device"/> read; valid once the options are.</summary>
+    public DeviceSetting DeviceSetting => ParseDevice(Device) ?? DeviceSetting.Auto;
+
+    /// <summary>A text as a binder would read it into a number is no device: only the names count.</summary>
+    internal static DeviceSetting? ParseDevice(string? text)
+        => text is { Length: > 0 } && !text.Any(char.IsAsciiDigit) && Enum.TryParse<DeviceSetting>(text, ignoreCase: true, out var setting) ? setting : null;
+
+    /// <summary>The CUDA device the sessions run on, as nvidia-smi numbers them.</summary>
+    public int CudaDeviceId { get; set; }
 
     /// <summary>ONNX Runtime threads on the CPU; fixed, because the thread count is part of what makes output reproducible.</summary>
     public int CpuThreads { get; set; } = Environment.ProcessorCount;
@@ -91,6 +105,14 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         if (options.DrainSeconds is < 1 or > 3600)
         {
             errors.Add("Worker:DrainSeconds must be between 1 and 3600.");
+        }
+        if (options.CudaDeviceId is < 0 or > 63)
+        {
+            errors.Add("Worker:CudaDeviceId must be between 0 and 63.");
+        }
+        if (WorkerOptions.ParseDevice(options.Device) is null)
+        {
+            errors.Add("Worker:Device must be auto, cuda or cpu.");
         }
         if (options.CpuThreads is < 1 or > 256)
         {

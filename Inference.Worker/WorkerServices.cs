@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Heurist.Inference.Worker;
 
 /// <summary>The worker's registrations, kept out of Program.cs.</summary>
-public static class WorkerServices
+public static partial class WorkerServices
 {
     public static HostApplicationBuilder AddWorkerServices(this HostApplicationBuilder builder)
     {
@@ -35,11 +35,31 @@ public static class WorkerServices
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
 
+        // First: it needs nothing but this machine, and a worker told to use CUDA should say at once that it cannot.
+        services.AddSingleton(provider =>
+        {
+            var worker = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            return ExecutionProviderChoice.Detect(worker.DeviceSetting, worker.CudaDeviceId);
+        });
+        services.AddStartupCheck("Worker:Device", (provider, _) =>
+        {
+            ExecutionProviderChoice choice;
+            try
+            {
+                choice = provider.GetRequiredService<ExecutionProviderChoice>();
+            }
+            catch (DeviceUnavailableException ex)
+            {
+                throw new InvalidOperationException(ex.Message, ex);
+            }
+            LogProvider(provider.GetRequiredService<ILoggerFactory>().CreateLogger("Heurist.Inference.Worker.Device"), choice.Provider, choice.Reason);
+            return Task.CompletedTask;
+        });
         services.AddPortalDatabase();
         services.AddStartupCheck(PortalDatabaseOptions.SettingName, (provider, cancellationToken) =>
             PortalDatabase.VerifyAsync(provider.GetRequiredService<IOptions<PortalDatabaseOptions>>().Value.Portal!, requireSchema: true, cancellationToken));
 
-        services.AddSingleton(_ => DeviceInfo.Detect());
+        services.AddSingleton(provider => DeviceInfo.Detect(provider.GetRequiredService<ExecutionProviderChoice>()));
         services.AddModelCatalog();
         services.AddSingleton<ModelHost>();
         services.AddStartupCheck("Worker:Models", (provider, _) =>
@@ -83,4 +103,7 @@ public static class WorkerServices
         services.AddScoped<IImageVerificationJob, ImageVerificationJob>();
         return builder;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution provider: {Provider} ({Reason})")]
+    private static partial void LogProvider(ILogger logger, string provider, string reason);
 }

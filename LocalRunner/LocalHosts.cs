@@ -65,7 +65,9 @@ internal static class LocalHosts
             environment["Worker__ModelsPath"] = EnsureDemoModels(settings);
         }
         Console.WriteLine($"Worker: starting miner {minerId}…");
-        var worker = ChildProcess.StartDotnet("worker", RepositoryPaths.BuiltAssembly("Inference.Worker", settings.Configuration), [], environment);
+        // The CUDA build lives in bin-gpu (Directory.Build.props), beside the CPU one.
+        var worker = ChildProcess.StartDotnet("worker",
+            RepositoryPaths.BuiltAssembly("Inference.Worker", settings.Configuration, settings.WorkerOnnxRuntime == "gpu" ? "bin-gpu" : "bin"), [], environment);
         started.Add("worker", worker);
 
         using var http = new HttpClient { BaseAddress = portalUrl, Timeout = TimeSpan.FromSeconds(5) };

@@ -38,6 +38,12 @@ public sealed record LocalSettings
     /// <summary>Worker:ModelsPath; when empty, the runner gives the worker the tiny demo models.</summary>
     public string? WorkerModelsPath { get; init; }
 
+    /// <summary>
+    /// Which build of the worker to start (Local:WorkerOnnxRuntime): cpu, the CPU package of ONNX Runtime; gpu, its
+    /// CUDA package, built into Inference.Worker/bin-gpu (./run.sh sets it where nvidia-smi answers).
+    /// </summary>
+    public string WorkerOnnxRuntime { get; init; } = "cpu";
+
     /// <summary>The build configuration of the portal and worker to start (Local:Configuration); the runner's own by default.</summary>
     public string Configuration { get; init; } = RepositoryPaths.Configuration;
 
@@ -64,8 +70,17 @@ public sealed record LocalSettings
             WorkerRewardAddress = Empty(configuration["Worker:RewardAddress"]),
             WorkerModelsPath = Empty(configuration["Worker:ModelsPath"]),
             Configuration = Empty(local["Configuration"]) ?? RepositoryPaths.Configuration,
+            WorkerOnnxRuntime = ReadOnnxRuntime(local),
         };
     }
+
+    private static string ReadOnnxRuntime(IConfigurationSection section)
+        => Empty(section["WorkerOnnxRuntime"])?.ToLowerInvariant() switch
+        {
+            null or "cpu" => "cpu",
+            "gpu" => "gpu",
+            _ => throw new LocalSetupException("Local:WorkerOnnxRuntime", $"'{section["WorkerOnnxRuntime"]}' is neither cpu nor gpu"),
+        };
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

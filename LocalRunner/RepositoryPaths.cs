@@ -18,8 +18,8 @@ public static class RepositoryPaths
     public static string Bundler => Path.Combine(Root, "Bundler");
 
     /// <summary>The built dll of a host project, in <paramref name="configuration"/> or else the running program's own.</summary>
-    public static string BuiltAssembly(string project, string? configuration = null)
-        => Path.Combine(Root, project, "bin", configuration ?? Configuration, "net10.0", project + ".dll");
+    public static string BuiltAssembly(string project, string? configuration = null, string outputFolder = "bin")
+        => Path.Combine(Root, project, outputFolder, configuration ?? Configuration, "net10.0", project + ".dll");
 
     /// <summary>A folder for what a test run leaves for people to look at: screenshots, logs.</summary>
     public static string Artifacts(string kind)

@@ -1,33 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
 using Heurist.Protocol.Miners;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Heurist.Inference.Worker.Device;
 
 /// <summary>What this worker runs inference on.</summary>
 public sealed record DeviceInfo(string Name, DeviceKind Kind, long MemoryBytes)
 {
-    public const string CudaProvider = "CUDAExecutionProvider";
-
     /// <summary>
-    /// The GPU when ONNX Runtime offers the CUDA execution provider, otherwise the CPU.
+    /// The GPU when the sessions run on CUDA (<paramref name="choice"/>), otherwise the CPU.
     /// The GPU's name and memory come from nvidia-smi; the CPU's from /proc.
     /// </summary>
-    public static DeviceInfo Detect() => Detect(
-        OrtEnv.Instance().GetAvailableProviders(),
-        QueryNvidiaSmi,
-        ReadIfPresent("/proc/cpuinfo"),
-        ReadIfPresent("/proc/meminfo"),
-        Environment.ProcessorCount);
+    public static DeviceInfo Detect(ExecutionProviderChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        return Detect(choice.UsesCuda, QueryNvidiaSmi, ReadIfPresent("/proc/cpuinfo"), ReadIfPresent("/proc/meminfo"), Environment.ProcessorCount);
+    }
 
     /// <summary>
-    /// The device from what the machine reports: ONNX Runtime's execution providers, nvidia-smi's first line
-    /// ("name, MiB"; null when it cannot run), and the text of /proc/cpuinfo and /proc/meminfo (null when absent).
+    /// The device from what the machine reports: whether the sessions run on CUDA, nvidia-smi's first line ("name,
+    /// MiB"; null when it cannot run), and the text of /proc/cpuinfo and /proc/meminfo (null when absent).
     /// </summary>
-    internal static DeviceInfo Detect(IEnumerable<string> providers, Func<string?> nvidiaSmi, string? cpuInfo, string? memInfo, int cores)
+    internal static DeviceInfo Detect(bool cuda, Func<string?> nvidiaSmi, string? cpuInfo, string? memInfo, int cores)
     {
-        if (providers.Contains(CudaProvider))
+        if (cuda)
         {
             return ParseNvidiaSmi(nvidiaSmi()) ?? new DeviceInfo("NVIDIA GPU (CUDA)", DeviceKind.Cuda, 0);
         }

@@ -111,7 +111,7 @@ public static class VerifyCommand
             return mismatch;
         }
         // The recorded thread count unless told otherwise: the recipe runs as it ran.
-        var device = new InferenceDevice(DeviceInfo.Detect(), options.Threads ?? recorded.CpuThreads);
+        var device = new InferenceDevice(DeviceInfo.Detect(ExecutionProviderChoice.Detect(DeviceSetting.Auto, cudaDeviceId: 0)), options.Threads ?? recorded.CpuThreads);
         IImagePipeline pipeline;
         try
         {

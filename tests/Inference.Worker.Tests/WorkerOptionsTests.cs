@@ -16,6 +16,10 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
     [InlineData("Worker:HeartbeatSeconds", "0", "Worker:HeartbeatSeconds must be between 1 and 60.")]
     [InlineData("Worker:Concurrency", "100", "Worker:Concurrency must be between 1 and 64.")]
     [InlineData("Worker:DrainSeconds", "0", "Worker:DrainSeconds must be between 1 and 3600.")]
+    [InlineData("Worker:Device", "gpu", "Worker:Device must be auto, cuda or cpu.")]
+    [InlineData("Worker:Device", "1", "Worker:Device must be auto, cuda or cpu.")]
+    [InlineData("Worker:CudaDeviceId", "-1", "Worker:CudaDeviceId must be between 0 and 63.")]
+    [InlineData("Worker:Device", "cuda", "Worker:Device: set to cuda, but CUDA cannot be used: this build of ONNX Runtime has no CUDA provider")]
     public async Task A_bad_setting_stops_the_worker_with_a_message_naming_the_key(string key, string value, string message)
     {
         using var host = TestWorkerHost.Build("Host=127.0.0.1;Port=1;Username=x;Database=x", new Dictionary<string, string?> { [key] = value });

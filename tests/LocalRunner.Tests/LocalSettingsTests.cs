@@ -27,6 +27,23 @@ public sealed class LocalSettingsTests
         Assert.Null(settings.WorkerRewardAddress);
         Assert.Null(settings.WorkerModelsPath);
         Assert.Equal(RepositoryPaths.Configuration, settings.Configuration);
+        Assert.Equal("cpu", settings.WorkerOnnxRuntime);
+    }
+
+    [Theory]
+    [InlineData("gpu", "gpu")]
+    [InlineData("GPU", "gpu")]
+    [InlineData("cpu", "cpu")]
+    [InlineData(" ", "cpu")]
+    public void The_workers_onnx_runtime_build_is_cpu_or_gpu(string configured, string expected)
+        => Assert.Equal(expected, Read(("Local:WorkerOnnxRuntime", configured)).WorkerOnnxRuntime);
+
+    [Fact]
+    public void Another_onnx_runtime_build_is_refused_naming_its_key()
+    {
+        var error = Assert.Throws<LocalSetupException>(() => Read(("Local:WorkerOnnxRuntime", "cuda")));
+
+        Assert.Equal("Local:WorkerOnnxRuntime: 'cuda' is neither cpu nor gpu", error.Message);
     }
 
     [Fact]

@@ -9,16 +9,16 @@ namespace Heurist.Inference.Worker.Diffusion.Onnx;
 /// them) when the native library offers it, otherwise on the CPU with a fixed thread count, so that the same inputs
 /// give bit-identical outputs.
 /// </summary>
-public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
+public sealed class InferenceDevice(DeviceInfo device, int cpuThreads, int cudaDeviceId = 0)
 {
-    public const string CpuProvider = "CPUExecutionProvider";
+    public const string CpuProvider = ExecutionProviderChoice.CpuProvider;
 
     private volatile bool _cudaFailed;
 
     public bool UsesCuda => device.Kind == DeviceKind.Cuda;
 
     /// <summary>The execution provider the sessions run on: CUDA, unless it failed to load and they fell back to the CPU.</summary>
-    public string ExecutionProvider => UsesCuda && !_cudaFailed ? DeviceInfo.CudaProvider : CpuProvider;
+    public string ExecutionProvider => UsesCuda && !_cudaFailed ? ExecutionProviderChoice.CudaProvider : CpuProvider;
 
     /// <summary>ONNX Runtime's threads on the CPU, as sessions are made with them.</summary>
     public int CpuThreads => cpuThreads;
@@ -34,7 +34,7 @@ public sealed class InferenceDevice(DeviceInfo device, int cpuThreads)
         {
             try
             {
-                options.AppendExecutionProvider_CUDA(0);
+                options.AppendExecutionProvider_CUDA(cudaDeviceId);
                 return options;
             }
             catch (Exception ex) when (ex is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
