@@ -19,6 +19,7 @@ public sealed class MinerRegistry(
     IDbContextFactory<PortalDbContext> databases,
     IOptions<WorkerOptions> options,
     DeviceInfo device,
+    ExecutionProviderChoice provider,
     ModelHost models,
     QueueAssignment assignment,
     TimeProvider clock)
@@ -33,6 +34,9 @@ public sealed class MinerRegistry(
 
     /// <summary>The queues to serve for <paramref name="assigned"/> (see <see cref="WorkerQueues.For"/>).</summary>
     public IReadOnlyList<string> QueuesFor(IReadOnlyList<string>? assigned) => WorkerQueues.For(assigned, HeldModels, options.Value.Queues);
+
+    /// <summary>The provider's reason as the miners table keeps it (at most 400 characters).</summary>
+    private string ProviderReason => provider.Reason.Length <= 400 ? provider.Reason : provider.Reason[..399] + "…";
 
     public static string WorkerVersion { get; } =
         typeof(MinerRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -83,6 +87,8 @@ public sealed class MinerRegistry(
         miner.DeviceName = device.Name;
         miner.DeviceKind = device.Kind;
         miner.MemoryBytes = device.MemoryBytes;
+        miner.ExecutionProvider = provider.Provider;
+        miner.ExecutionProviderReason = ProviderReason;
         var held = HeldModels;
         if (miner.AssignedModels is { } before && !before.All(held.Contains))
         {
@@ -148,6 +154,8 @@ public sealed class MinerRegistry(
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("queues", assignment.Reported.ToArray());
             command.Parameters.AddWithValue("max_gap", HeartbeatGap);
+            command.Parameters.AddWithValue("provider", provider.Provider);
+            command.Parameters.AddWithValue("provider_reason", ProviderReason);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -161,7 +169,7 @@ public sealed class MinerRegistry(
 
     private const string HeartbeatSql = """
         WITH beat AS (
-            UPDATE miners SET last_heartbeat_at = @now, queues = @queues
+            UPDATE miners SET last_heartbeat_at = @now, queues = @queues, execution_provider = @provider, execution_provider_reason = @provider_reason
             WHERE id = @id AND instance_id = @instance
             RETURNING assigned_models
         ), latest AS (

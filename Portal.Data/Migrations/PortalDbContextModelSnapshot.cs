@@ -943,6 +943,22 @@ namespace Heurist.Portal.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("device_name");
 
+                    b.Property<string>("ExecutionProvider")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("")
+                        .HasColumnName("execution_provider");
+
+                    b.Property<string>("ExecutionProviderReason")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasDefaultValue("")
+                        .HasColumnName("execution_provider_reason");
+
                     b.Property<string>("HostName")
                         .IsRequired()
                         .HasMaxLength(255)

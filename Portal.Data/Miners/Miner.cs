@@ -15,6 +15,12 @@ public sealed class Miner
 
     public required DeviceKind DeviceKind { get; set; }
 
+    /// <summary>The ONNX Runtime execution provider its sessions run on (CUDAExecutionProvider, CPUExecutionProvider); empty before a worker reported one.</summary>
+    public string ExecutionProvider { get; set; } = "";
+
+    /// <summary>Why that provider: "CUDA device 0", or why not CUDA ("libcudnn.so.9 not found", "Worker:Device is cpu").</summary>
+    public string ExecutionProviderReason { get; set; } = "";
+
     /// <summary>GPU memory on CUDA, system memory on the CPU.</summary>
     public long MemoryBytes { get; set; }
 

@@ -102,7 +102,9 @@ public static class NetworkSnapshotBuilder
             MinerUptime.IsActive(miner.LastHeartbeatAt, miner.StoppedAt, now),
             apr.Apr,
             apr.Formula,
-            apr.HasHistory);
+            apr.HasHistory,
+            miner.ExecutionProvider,
+            miner.ExecutionProviderReason);
     }
 
     /// <summary>The network's last <see cref="ExpectedApr.HistoryEpochs"/> settled epochs, and each miner's part of them.</summary>

@@ -85,6 +85,8 @@ public sealed record LeaderboardQuery(
 /// fractions between 0 and 1; stakes are in whole tokens. Active means a heartbeat within the last 5 minutes.
 /// ExpectedApr is <see cref="Heurist.Protocol.Rewards.ExpectedApr"/>'s estimate as a fraction (0.142 = 14.2 %), null when the miner has no
 /// settled history (<see cref="AprHasHistory"/> false) or no stake; AprBasis is the formula with its numbers.
+/// ExecutionProvider is the ONNX Runtime provider the miner's worker runs on, and ExecutionProviderReason why
+/// ("CUDA device 0", "libcudnn.so.9 not found"); both empty for a worker that has not reported them.
 /// </summary>
 public sealed record LeaderboardRow(
     int Rank,
@@ -108,7 +110,9 @@ public sealed record LeaderboardRow(
     bool Active,
     decimal? ExpectedApr,
     string AprBasis,
-    bool AprHasHistory);
+    bool AprHasHistory,
+    string ExecutionProvider = "",
+    string ExecutionProviderReason = "");
 
 /// <summary>One page of the leaderboard, with the values its filters can take.</summary>
 public sealed record LeaderboardPage(

@@ -29,6 +29,31 @@ public sealed class MinerRegistryTests(PostgresFixture postgres)
         Assert.False(string.IsNullOrWhiteSpace(miner.DeviceName));
         Assert.True(miner.MemoryBytes > 0);
         Assert.Null(miner.StoppedAt);
+        // The CPU package of ONNX Runtime, on this machine: the CPU, and why.
+        Assert.Equal("CPUExecutionProvider", miner.ExecutionProvider);
+        Assert.StartsWith("this build of ONNX Runtime has no CUDA provider", miner.ExecutionProviderReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_heartbeat_reports_the_execution_provider_and_its_reason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateMigratedDatabaseAsync("heartbeatprovider");
+        using var host = TestWorkerHost.Build(database, new Dictionary<string, string?> { ["Worker:Device"] = "cpu" });
+        var registry = host.Services.GetRequiredService<MinerRegistry>();
+        await registry.RegisterAsync(ct);
+        await using (var db = PostgresFixture.CreateContext(database))
+        {
+            await db.Miners.ExecuteUpdateAsync(set => set.SetProperty(m => m.ExecutionProvider, "").SetProperty(m => m.ExecutionProviderReason, ""), ct);
+        }
+
+        await registry.HeartbeatAsync(ct);
+
+        await using (var db = PostgresFixture.CreateContext(database))
+        {
+            var miner = await db.Miners.SingleAsync(m => m.Id == registry.MinerId, ct);
+            Assert.Equal(("CPUExecutionProvider", "Worker:Device is cpu"), (miner.ExecutionProvider, miner.ExecutionProviderReason));
+        }
     }
 
     [Fact]

@@ -47,6 +47,21 @@ public sealed class LeaderboardTests : BunitContext
     }
 
     [Fact]
+    public void A_rows_gpu_cell_names_the_execution_provider_with_why_in_its_tooltip()
+    {
+        _stats.Rows.Add(InMemoryNetworkStatsClient.Row("rig-e", 10, provider: "CPUExecutionProvider", providerReason: "libcudnn.so.9 not found"));
+        _stats.Rows.Add(InMemoryNetworkStatsClient.Row("rig-f", 5, provider: "CUDAExecutionProvider", providerReason: "CUDA device 1"));
+
+        var page = Render<LeaderboardPage>();
+
+        var cpu = Row(page, "rig-e").QuerySelector("[data-label='GPU'] [data-testid='execution-provider']")!;
+        var cuda = Row(page, "rig-f").QuerySelector("[data-label='GPU'] [data-testid='execution-provider']")!;
+        Assert.Equal(("CPU", "libcudnn.so.9 not found"), (cpu.TextContent.Trim(), cpu.GetAttribute("title")));
+        Assert.Equal(("CUDA", "CUDA device 1"), (cuda.TextContent.Trim(), cuda.GetAttribute("title")));
+        Assert.Null(Row(page, "rig-a").QuerySelector("[data-testid='execution-provider']"));
+    }
+
+    [Fact]
     public void A_row_shows_the_miners_numbers_and_links_to_its_page()
     {
         var page = Render<LeaderboardPage>();

@@ -1,3 +1,4 @@
+using Heurist.Portal.Client.Shared;
 using Bunit;
 using Heurist.Portal.Client.Features.Miners;
 using Heurist.Portal.Client.Tests.Features.Stats;
@@ -49,6 +50,19 @@ public sealed class MinerPageTests : BunitContext
         Assert.Equal("500.5", Value(page, "miner-stake-esheu"));
         Assert.Equal("25%", Value(page, "miner-efficiency"));
         Assert.Equal("2.5%", Value(page, "miner-bribe"));
+    }
+
+    [Fact]
+    public void The_device_card_says_which_execution_provider_the_worker_runs_on_and_why()
+    {
+        AddMiner(InMemoryNetworkStatsClient.Details(InMemoryNetworkStatsClient.Row("rig-gpu", 10, provider: "CPUExecutionProvider", providerReason: "libcublasLt.so.13 not found")));
+
+        var page = RenderMiner("rig-gpu");
+
+        Assert.Equal("CPU · libcublasLt.so.13 not found", page.Find("[data-testid='execution-provider']").TextContent.Trim());
+        Assert.Equal("CPU", ExecutionProviderText.Label("CPUExecutionProvider"));
+        Assert.Equal("TensorRT", ExecutionProviderText.Label("TensorrtExecutionProvider"));
+        Assert.Equal("Custom", ExecutionProviderText.Label("Custom"));
     }
 
     [Fact]

@@ -113,7 +113,9 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         long jobs = 100,
         double? latencyMs = 3261,
         decimal? apr = null,
-        string aprBasis = NoHistory) => new(
+        string aprBasis = NoHistory,
+        string provider = "",
+        string providerReason = "") => new(
         0,
         minerId,
         TestServices.RewardAddress,
@@ -135,7 +137,9 @@ internal sealed class InMemoryNetworkStatsClient : INetworkStatsClient
         active,
         apr,
         aprBasis,
-        apr is not null);
+        apr is not null,
+        provider,
+        providerReason);
 
     /// <summary>What the portal says of a miner without settled epochs.</summary>
     public const string NoHistory = "No history: the miner has no settled epoch in which it was active.";
