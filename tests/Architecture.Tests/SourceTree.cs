@@ -35,12 +35,14 @@ internal static partial class SourceTree
         return found;
     }
 
+    /// <summary>The build's output folders: the CPU build's, and the CUDA worker's (Directory.Build.props).</summary>
+    private static readonly string[] BuildOutputs = ["bin", "obj", "bin-gpu", "obj-gpu"];
+
     /// <summary>The C# and Razor sources under a folder of the repository, build outputs left out.</summary>
     public static IEnumerable<string> Sources(string folder)
         => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, folder), "*.*", SearchOption.AllDirectories)
             .Where(file => file.EndsWith(".cs", StringComparison.Ordinal) || file.EndsWith(".razor", StringComparison.Ordinal))
-            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                           && !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(file => !BuildOutputs.Any(output => file.Contains($"{Path.DirectorySeparatorChar}{output}{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
             .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
 

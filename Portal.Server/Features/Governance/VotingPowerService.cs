@@ -107,12 +107,16 @@ public sealed class VotingPowerService(
         if (unsaved)
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO voting_power_readings (address, block, heu_wei, es_heu_wei, staked_heu_wei, staked_es_heu_wei, read_at)
-                VALUES ({reading.Address}, {reading.Block}, {reading.HeuWei}, {reading.EsHeuWei}, {reading.StakedHeuWei}, {reading.StakedEsHeuWei}, {reading.ReadAt})
-                ON CONFLICT DO NOTHING
-                """, cancellationToken).ConfigureAwait(false);
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection()) { BatchCommands = { SaveCommand(reading) } };
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
         }
         return reading;
     }
