@@ -294,7 +294,7 @@ public sealed partial class ImageGenerationJob(
         {
             _pending = null;
             _lastWrite = clock.GetUtcNow();
-            var preview = withPreview ? progress.RenderPreview() : null;
+            var preview = withPreview ? progress.CapturePreview()() : null;
             using var db = databases.CreateDbContext();
             db.ImageJobs.Where(j => j.Id == jobId).ExecuteUpdate(set => set
                 .SetProperty(j => j.ProgressStep, progress.Step)

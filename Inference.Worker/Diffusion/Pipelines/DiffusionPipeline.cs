@@ -82,7 +82,10 @@ public abstract class DiffusionPipeline : IImagePipeline
             scheduler.Step(prediction, step, latents, noise.ForStep(step));
             var snapshot = latents;
             onStep(new DenoiseProgress(step + 1, scheduler.Timesteps.Count, () =>
-                ImageEncoding.PreviewPng(ToDecoderLatents(snapshot, latentHeight, latentWidth), LatentChannels, latentHeight, latentWidth, Folder.Pipeline)));
+            {
+                var copy = ToDecoderLatents([.. snapshot], latentHeight, latentWidth);
+                return () => ImageEncoding.PreviewPng(copy, LatentChannels, latentHeight, latentWidth, Folder.Pipeline);
+            }));
         }
         var denoising = watch.Elapsed;
 

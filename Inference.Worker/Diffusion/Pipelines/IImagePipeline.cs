@@ -5,8 +5,13 @@ using Heurist.Protocol.Jobs;
 
 namespace Heurist.Inference.Worker.Diffusion.Pipelines;
 
-/// <summary>Where a generation is: steps done of all, and a way to draw the latents as a small PNG when someone wants to see them.</summary>
-public sealed record DenoiseProgress(int Step, int TotalSteps, Func<byte[]> RenderPreview);
+/// <summary>
+/// Where a generation is: steps done of all, and a way to see the latents. <see cref="CapturePreview"/> copies this
+/// step's latents to the host (a few hundred kilobytes at most: cheap, and only when called) and must be called
+/// during the progress callback, before the next step overwrites them; the function it returns draws them as a
+/// small PNG, on any thread, at any time later, so the denoising thread need not wait for the drawing.
+/// </summary>
+public sealed record DenoiseProgress(int Step, int TotalSteps, Func<Func<byte[]>> CapturePreview);
 
 /// <summary>How long each stage took.</summary>
 public sealed record PipelineTimings(TimeSpan TextEncoding, TimeSpan Denoising, TimeSpan Decoding)

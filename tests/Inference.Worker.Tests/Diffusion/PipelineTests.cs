@@ -47,7 +47,7 @@ public sealed class PipelineTests(TinyModelsFixture tiny)
         Assert.Equal((96, 64), (decoded.Width, decoded.Height));
         Assert.Equal([1, 2, 3, 4], steps.Select(s => s.Step));
         Assert.All(steps, s => Assert.Equal(4, s.TotalSteps));
-        using var preview = SKBitmap.Decode(steps[1].RenderPreview());
+        using var preview = SKBitmap.Decode(steps[1].CapturePreview()());
         Assert.Equal((96 / 8, 64 / 8), (preview.Width, preview.Height));
         Assert.True(image.Timings.Denoising > TimeSpan.Zero);
         // Not a flat image: the pixels vary.
