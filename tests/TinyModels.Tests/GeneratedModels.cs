@@ -9,14 +9,19 @@ namespace Heurist.TinyModels.Tests;
 /// The tiny models written once (seed 1) into a temporary folder for the whole test run, with one
 /// ONNX Runtime session per model file, created on first use and shared, as the worker would hold them.
 /// </summary>
-public sealed class GeneratedModels : IDisposable
+public class GeneratedModels : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<InferenceSession>> _sessions = new(StringComparer.Ordinal);
 
     public GeneratedModels()
+        : this(TinyPrecision.Fp32)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "heurist-tiny-models-" + Guid.NewGuid().ToString("N"));
-        Files = TinyModelWriter.WriteAll(Folder, seed: 1);
+    }
+
+    protected GeneratedModels(TinyPrecision precision)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), $"heurist-tiny-models-{precision}-{Guid.NewGuid():N}");
+        Files = TinyModelWriter.WriteAll(Folder, seed: 1, precision);
     }
 
     public string Folder { get; }
@@ -31,10 +36,29 @@ public sealed class GeneratedModels : IDisposable
 
     public void Dispose()
     {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
         foreach (var session in _sessions.Values.Where(s => s.IsValueCreated))
         {
             session.Value.Dispose();
         }
         Directory.Delete(Folder, recursive: true);
+    }
+}
+
+/// <summary>The same tiny models written as float16 exports (seed 1), for the tests that use them.</summary>
+public sealed class GeneratedFp16Models : GeneratedModels
+{
+    public GeneratedFp16Models()
+        : base(TinyPrecision.Fp16)
+    {
     }
 }

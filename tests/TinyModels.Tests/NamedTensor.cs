@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Heurist.TinyModels.Tests;
 
-/// <summary>A graph input: its name, its data (float[], int[] or long[]) and its shape.</summary>
+/// <summary>A graph input: its name, its data (float[], int[], long[], or Float16[] for an fp16 graph) and its shape.</summary>
 public sealed record NamedTensor(string Name, Array Data, long[] Shape)
 {
     public OrtValue ToOrtValue() => Data switch
@@ -10,8 +10,17 @@ public sealed record NamedTensor(string Name, Array Data, long[] Shape)
         float[] f => OrtValue.CreateTensorValueFromMemory(f, Shape),
         int[] i => OrtValue.CreateTensorValueFromMemory(i, Shape),
         long[] l => OrtValue.CreateTensorValueFromMemory(l, Shape),
+        Float16[] h => OrtValue.CreateTensorValueFromMemory(h, Shape),
         _ => throw new NotSupportedException(Data.GetType().Name),
     };
+
+    /// <summary>A float tensor with every value rounded to the nearest float16 and kept as float32; others as they are.</summary>
+    public NamedTensor RoundedToFloat16() => Data is float[] f ? this with { Data = f.Select(v => (float)(Half)v).ToArray() } : this;
+
+    /// <summary>A float tensor as float16 (each value rounded to the nearest), for an fp16 graph's input; others as they are.</summary>
+    public NamedTensor AsFloat16() => Data is float[] f
+        ? this with { Data = f.Select(v => new Float16(BitConverter.HalfToUInt16Bits((Half)v))).ToArray() }
+        : this;
 
     /// <summary>
     /// The same input, changed the way a user's choice changes it: a float tensor moves by 0.25
@@ -53,7 +62,7 @@ public static class Runs
             using var outputs = session.Run(options, inputs.Select(i => i.Name).ToList(), values, session.OutputNames);
             return session.OutputNames.Zip(outputs).ToDictionary(
                 p => p.First,
-                p => new RunOutput(p.Second.GetTensorDataAsSpan<float>().ToArray(), p.Second.GetTensorTypeAndShape().Shape),
+                p => new RunOutput(ReadFloats(p.Second), p.Second.GetTensorTypeAndShape().Shape),
                 StringComparer.Ordinal);
         }
         finally
@@ -64,4 +73,10 @@ public static class Runs
             }
         }
     }
+
+    // An fp16 graph's outputs are widened here, so every test compares float32 values.
+    private static float[] ReadFloats(OrtValue value)
+        => value.GetTensorTypeAndShape().ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16
+            ? value.GetTensorDataAsSpan<Float16>().ToArray().Select(h => h.ToFloat()).ToArray()
+            : value.GetTensorDataAsSpan<float>().ToArray();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Heurist.Protocol.Models;
+using Heurist.TinyModels.Graph;
 using Heurist.TinyModels.Models;
 using Heurist.TinyModels.Onnx;
 using Heurist.TinyModels.Tokenizers;
@@ -12,6 +13,8 @@ namespace Heurist.TinyModels;
 /// out like the diffusers/Optimum ONNX exports, with the same graph input and output names, element types
 /// and ranks as the real models, tiny hidden sizes and random weights. Every spatial and sequence
 /// dimension is symbolic, so any image size that is a multiple of 8 runs. The same seed writes the same bytes.
+/// With <see cref="TinyPrecision.Fp16"/> the same folders hold float16 graphs, as an Optimum
+/// <c>--dtype fp16</c> export does (see <see cref="Float16Interface"/> for how they differ from a real one).
 /// </summary>
 public static class TinyModelWriter
 {
@@ -37,22 +40,26 @@ public static class TinyModelWriter
     public const string Sdxl = "sdxl";
     public const string FluxDev = "flux-dev";
 
-    /// <summary>Writes <c>folder/sd15</c>, <c>folder/sdxl</c> and <c>folder/flux-dev</c> and returns every file written.</summary>
-    public static IReadOnlyList<string> WriteAll(string folder, int seed = 1)
+    /// <summary>
+    /// Writes <c>folder/sd15</c>, <c>folder/sdxl</c> and <c>folder/flux-dev</c> and returns every file written.
+    /// With <see cref="TinyPrecision.Fp16"/> every floating-point graph input, output and weight is float16
+    /// (the float32 weights of the same seed, rounded); file names, graph names and shapes stay the same.
+    /// </summary>
+    public static IReadOnlyList<string> WriteAll(string folder, int seed = 1, TinyPrecision precision = TinyPrecision.Fp32)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var clip = ClipVocabulary.Create();
         var t5 = T5Vocabulary.Create();
         var written = new List<string>();
-        written.AddRange(WriteSd15(new ModelFolder(Path.Combine(folder, Sd15)), seed, clip));
-        written.AddRange(WriteSdxl(new ModelFolder(Path.Combine(folder, Sdxl)), seed, clip));
-        written.AddRange(WriteFlux(new ModelFolder(Path.Combine(folder, FluxDev)), seed, clip, t5));
+        written.AddRange(WriteSd15(new ModelFolder(Path.Combine(folder, Sd15)), seed, precision, clip));
+        written.AddRange(WriteSdxl(new ModelFolder(Path.Combine(folder, Sdxl)), seed, precision, clip));
+        written.AddRange(WriteFlux(new ModelFolder(Path.Combine(folder, FluxDev)), seed, precision, clip, t5));
         return written;
     }
 
-    private static IReadOnlyList<string> WriteSd15(ModelFolder folder, int seed, ClipVocabulary clip)
+    private static IReadOnlyList<string> WriteSd15(ModelFolder folder, int seed, TinyPrecision precision, ClipVocabulary clip)
     {
-        WriteDemoLabel(folder, PipelineKind.StableDiffusion15, "the Stable Diffusion 1.5 ONNX export");
+        WriteDemoLabel(folder, PipelineKind.StableDiffusion15, "the Stable Diffusion 1.5 ONNX export", precision);
         folder.WriteText("model_index.json", """
             {
               "_class_name": "OnnxStableDiffusionPipeline",
@@ -83,16 +90,16 @@ public static class TinyModelWriter
 
             """);
         TokenizerFiles.WriteClip(folder, "tokenizer", clip, ClipVocabulary.EndOfText);
-        WriteClipEncoder(folder, seed, Sd15, "text_encoder", clip, DataType.Int32, ClipHidden, ClipOutputs.Pooled);
-        WriteModel(folder, seed, Sd15, "unet", r => Denoisers.Sd15Unet(r, ClipHidden));
+        WriteClipEncoder(folder, seed, precision, Sd15, "text_encoder", clip, DataType.Int32, ClipHidden, ClipOutputs.Pooled);
+        WriteModel(folder, seed, precision, Sd15, "unet", r => Denoisers.Sd15Unet(r, ClipHidden));
         folder.WriteJson("unet/config.json", UnetConfig(ClipHidden));
-        WriteVae(folder, seed, Sd15, Denoisers.UnetLatentChannels, scaling: 0.18215, shift: null);
+        WriteVae(folder, seed, precision, Sd15, Denoisers.UnetLatentChannels, scaling: 0.18215, shift: null);
         return folder.Written;
     }
 
-    private static IReadOnlyList<string> WriteSdxl(ModelFolder folder, int seed, ClipVocabulary clip)
+    private static IReadOnlyList<string> WriteSdxl(ModelFolder folder, int seed, TinyPrecision precision, ClipVocabulary clip)
     {
-        WriteDemoLabel(folder, PipelineKind.StableDiffusionXl, "the Stable Diffusion XL ONNX export");
+        WriteDemoLabel(folder, PipelineKind.StableDiffusionXl, "the Stable Diffusion XL ONNX export", precision);
         folder.WriteText("model_index.json", """
             {
               "_class_name": "OnnxStableDiffusionXLPipeline",
@@ -125,22 +132,22 @@ public static class TinyModelWriter
         TokenizerFiles.WriteClip(folder, "tokenizer", clip, ClipVocabulary.EndOfText);
         // SDXL's second tokenizer (OpenCLIP's) pads with "!" rather than with the end-of-text token.
         TokenizerFiles.WriteClip(folder, "tokenizer_2", clip, "!");
-        WriteClipEncoder(folder, seed, Sdxl, "text_encoder", clip, DataType.Int32, ClipHidden, ClipOutputs.PooledAndHiddenStates);
-        WriteClipEncoder(folder, seed, Sdxl, "text_encoder_2", clip, DataType.Int64, Clip2Hidden, ClipOutputs.ProjectedAndHiddenStates);
-        WriteModel(folder, seed, Sdxl, "unet", r => Denoisers.SdxlUnet(r, SdxlContext, Clip2Hidden));
+        WriteClipEncoder(folder, seed, precision, Sdxl, "text_encoder", clip, DataType.Int32, ClipHidden, ClipOutputs.PooledAndHiddenStates);
+        WriteClipEncoder(folder, seed, precision, Sdxl, "text_encoder_2", clip, DataType.Int64, Clip2Hidden, ClipOutputs.ProjectedAndHiddenStates);
+        WriteModel(folder, seed, precision, Sdxl, "unet", r => Denoisers.SdxlUnet(r, SdxlContext, Clip2Hidden));
         var unetConfig = UnetConfig(SdxlContext);
         // The pipeline checks time_ids against these: 6 ids · their features + the pooled text embedding.
         unetConfig["addition_embed_type"] = "text_time";
         unetConfig["addition_time_embed_dim"] = 2 * Denoisers.TimeIdFrequencies;
         unetConfig["projection_class_embeddings_input_dim"] = (6 * 2 * Denoisers.TimeIdFrequencies) + Clip2Hidden;
         folder.WriteJson("unet/config.json", unetConfig);
-        WriteVae(folder, seed, Sdxl, Denoisers.UnetLatentChannels, scaling: 0.13025, shift: null);
+        WriteVae(folder, seed, precision, Sdxl, Denoisers.UnetLatentChannels, scaling: 0.13025, shift: null);
         return folder.Written;
     }
 
-    private static IReadOnlyList<string> WriteFlux(ModelFolder folder, int seed, ClipVocabulary clip, T5Vocabulary t5)
+    private static IReadOnlyList<string> WriteFlux(ModelFolder folder, int seed, TinyPrecision precision, ClipVocabulary clip, T5Vocabulary t5)
     {
-        WriteDemoLabel(folder, PipelineKind.Flux, "the Flux.1 [dev] ONNX export");
+        WriteDemoLabel(folder, PipelineKind.Flux, "the Flux.1 [dev] ONNX export", precision);
         folder.WriteText("model_index.json", """
             {
               "_class_name": "FluxPipeline",
@@ -169,8 +176,8 @@ public static class TinyModelWriter
             """);
         TokenizerFiles.WriteClip(folder, "tokenizer", clip, ClipVocabulary.EndOfText);
         TokenizerFiles.WriteT5(folder, "tokenizer_2", t5);
-        WriteClipEncoder(folder, seed, FluxDev, "text_encoder", clip, DataType.Int64, ClipHidden, ClipOutputs.Pooled);
-        WriteModel(folder, seed, FluxDev, "text_encoder_2", r => TextEncoders.T5(r, t5.Pieces.Count, T5Hidden));
+        WriteClipEncoder(folder, seed, precision, FluxDev, "text_encoder", clip, DataType.Int64, ClipHidden, ClipOutputs.Pooled);
+        WriteModel(folder, seed, precision, FluxDev, "text_encoder_2", r => TextEncoders.T5(r, t5.Pieces.Count, T5Hidden));
         folder.WriteJson("text_encoder_2/config.json", new JsonObject
         {
             ["_class_name"] = "T5EncoderModel",
@@ -178,7 +185,7 @@ public static class TinyModelWriter
             ["num_layers"] = TextEncoders.Layers,
             ["vocab_size"] = t5.Pieces.Count,
         });
-        WriteModel(folder, seed, FluxDev, "transformer", r => Denoisers.FluxTransformer(r, FluxPackedChannels, T5Hidden, ClipHidden));
+        WriteModel(folder, seed, precision, FluxDev, "transformer", r => Denoisers.FluxTransformer(r, FluxPackedChannels, T5Hidden, ClipHidden));
         folder.WriteJson("transformer/config.json", new JsonObject
         {
             ["_class_name"] = "FluxTransformer2DModel",
@@ -189,21 +196,24 @@ public static class TinyModelWriter
             ["num_layers"] = 1,
             ["num_single_layers"] = 0,
         });
-        WriteVae(folder, seed, FluxDev, FluxLatentChannels, scaling: 0.3611, shift: 0.1159);
+        WriteVae(folder, seed, precision, FluxDev, FluxLatentChannels, scaling: 0.3611, shift: 0.1159);
         return folder.Written;
     }
 
-    private static void WriteDemoLabel(ModelFolder folder, PipelineKind pipeline, string realModel)
-        => folder.WriteJson("heurist-model.json", new JsonObject
+    private static void WriteDemoLabel(ModelFolder folder, PipelineKind pipeline, string realModel, TinyPrecision precision)
+    {
+        var export = precision == TinyPrecision.Fp16 ? $"{realModel} in float16" : realModel;
+        folder.WriteJson("heurist-model.json", new JsonObject
         {
             ["demo"] = true,
-            ["description"] = $"Tiny random-weight demo model generated by tools/TinyModels: it has the graph interface of {realModel} but draws noise-like images, not pictures.",
+            ["description"] = $"Tiny random-weight demo model generated by tools/TinyModels: it has the graph interface of {export} but draws noise-like images, not pictures.",
             ["pipeline"] = pipeline.ToString(),
         });
+    }
 
-    private static void WriteClipEncoder(ModelFolder folder, int seed, string modelId, string component, ClipVocabulary clip, DataType idType, int hidden, ClipOutputs outputs)
+    private static void WriteClipEncoder(ModelFolder folder, int seed, TinyPrecision precision, string modelId, string component, ClipVocabulary clip, DataType idType, int hidden, ClipOutputs outputs)
     {
-        WriteModel(folder, seed, modelId, component, r => TextEncoders.Clip(r, clip.Tokens.Count, idType, hidden, outputs));
+        WriteModel(folder, seed, precision, modelId, component, r => TextEncoders.Clip(r, clip.Tokens.Count, idType, hidden, outputs));
         folder.WriteJson($"{component}/config.json", new JsonObject
         {
             ["_class_name"] = outputs == ClipOutputs.ProjectedAndHiddenStates ? "CLIPTextModelWithProjection" : "CLIPTextModel",
@@ -224,9 +234,9 @@ public static class TinyModelWriter
         ["sample_size"] = 8,
     };
 
-    private static void WriteVae(ModelFolder folder, int seed, string modelId, int latentChannels, double scaling, double? shift)
+    private static void WriteVae(ModelFolder folder, int seed, TinyPrecision precision, string modelId, int latentChannels, double scaling, double? shift)
     {
-        WriteModel(folder, seed, modelId, "vae_decoder", r => VaeDecoder.Build(r, latentChannels));
+        WriteModel(folder, seed, precision, modelId, "vae_decoder", r => VaeDecoder.Build(r, latentChannels));
         var config = new JsonObject
         {
             ["_class_name"] = "AutoencoderKL",
@@ -243,9 +253,11 @@ public static class TinyModelWriter
         folder.WriteJson("vae_decoder/config.json", config);
     }
 
-    private static void WriteModel(ModelFolder folder, int seed, string modelId, string component, Func<DeterministicRandom, ModelProto> build)
+    private static void WriteModel(ModelFolder folder, int seed, TinyPrecision precision, string modelId, string component, Func<DeterministicRandom, ModelProto> build)
     {
         var path = $"{component}/model.onnx";
-        folder.WriteModel(path, build(DeterministicRandom.ForStream(seed, $"{modelId}/{path}")));
+        // The random stream does not depend on the precision, so a float16 model holds the float32 model's weights, rounded.
+        var model = build(DeterministicRandom.ForStream(seed, $"{modelId}/{path}"));
+        folder.WriteModel(path, precision == TinyPrecision.Fp16 ? Float16Interface.Convert(model) : model);
     }
 }
