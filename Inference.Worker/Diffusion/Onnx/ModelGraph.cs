@@ -40,18 +40,37 @@ public sealed class ModelGraph : IDisposable
     /// <summary>Fails with a message naming the file when the graph lacks an input or output a pipeline relies on.</summary>
     public ModelGraph Require(IEnumerable<string> inputs, IEnumerable<string> outputs)
     {
-        var missingInputs = inputs.Where(i => !HasInput(i)).ToList();
-        var missingOutputs = outputs.Where(o => !HasOutput(o)).ToList();
-        if (missingInputs.Count > 0 || missingOutputs.Count > 0)
+        if (MissingNamesMessage(Component, System.IO.Path.GetFileName(Path), InputNames, OutputNames, inputs, outputs) is { } message)
         {
-            var what = string.Join("; ", new[]
-            {
-                missingInputs.Count > 0 ? $"no input {string.Join(", ", missingInputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", InputNames)})" : null,
-                missingOutputs.Count > 0 ? $"no output {string.Join(", ", missingOutputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", OutputNames)})" : null,
-            }.OfType<string>());
-            throw new ModelInterfaceException($"{Component}/{System.IO.Path.GetFileName(Path)} has {what}.");
+            throw new ModelInterfaceException(message);
         }
         return this;
+    }
+
+    /// <summary>
+    /// The message <see cref="Require"/> fails with, or null when the graph has every required name. Shared with
+    /// <c>models check</c>, which reads the names from the file without loading the graph, so both say the same.
+    /// </summary>
+    public static string? MissingNamesMessage(
+        string component, string fileName, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<string> outputNames,
+        IEnumerable<string> requiredInputs, IEnumerable<string> requiredOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        ArgumentNullException.ThrowIfNull(requiredInputs);
+        ArgumentNullException.ThrowIfNull(requiredOutputs);
+        var missingInputs = requiredInputs.Where(i => !inputNames.Contains(i)).ToList();
+        var missingOutputs = requiredOutputs.Where(o => !outputNames.Contains(o)).ToList();
+        if (missingInputs.Count == 0 && missingOutputs.Count == 0)
+        {
+            return null;
+        }
+        var what = string.Join("; ", new[]
+        {
+            missingInputs.Count > 0 ? $"no input {string.Join(", ", missingInputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", inputNames)})" : null,
+            missingOutputs.Count > 0 ? $"no output {string.Join(", ", missingOutputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", outputNames)})" : null,
+        }.OfType<string>());
+        return $"{component}/{fileName} has {what}.";
     }
 
     /// <summary>The declared rank of an input (the number of dimensions), for inputs that differ between exports.</summary>
