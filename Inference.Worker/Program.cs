@@ -1,10 +1,15 @@
 using Heurist.Inference.Worker;
+using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Provenance;
 using Heurist.ServiceDefaults;
 
 if (args is ["verify", .. var verifyArgs])
 {
     return await VerifyCommand.RunAsync(verifyArgs, Console.Out);
+}
+if (args is ["models", .. var modelsArgs])
+{
+    return ModelCheckCommand.Run(modelsArgs, Console.Out);
 }
 
 var builder = Host.CreateApplicationBuilder(args);
