@@ -1,33 +1,29 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.ML.Tokenizers;
 
 namespace Heurist.Inference.Worker.Diffusion.Tokenizers;
 
 /// <summary>
-/// The CLIP tokenizer of Stable Diffusion's text encoders (Radford et al. 2021; Hugging Face's CLIPTokenizer): byte-level
-/// BPE with "&lt;/w&gt;" marking the end of a word, [bos] + ids + [eos], padded to <see cref="MaxLength"/>.
+/// The CLIP tokenizer of Stable Diffusion's text encoders (Radford et al. 2021; Hugging Face's CLIPTokenizerFast):
+/// byte-level BPE with "&lt;/w&gt;" marking the end of a word, [bos] + ids + [eos], padded to <see cref="MaxLength"/>.
 /// </summary>
 /// <remarks>
-/// Pre-processing: runs of whitespace become one space and the ends are trimmed; the text is lower-cased (.NET's
-/// invariant simple case mapping); it is split like CLIP's pattern
-/// <c>&lt;|startoftext|&gt;|&lt;|endoftext|&gt;|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+</c>, scanned by
-/// code point so letters outside the BMP count as letters; every piece's UTF-8 bytes are mapped to printable
-/// characters by GPT-2's bytes_to_unicode, and merged by the ranks of merges.txt. A symbol not in the vocabulary
-/// becomes the unknown token. No Unicode normalization (NFC) is applied: this process runs with invariant
-/// globalization, where .NET cannot normalize, and a miner must not tokenize differently from another.
+/// The byte-level BPE itself (bytes to printable characters, the merges by rank, "&lt;/w&gt;", unknown symbols, the
+/// special tokens' ids) is Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>. Before it, as CLIPTokenizerFast
+/// normalizes: NFC, every run of whitespace becomes one space, and the text is lowercased as Unicode lowercases it
+/// (final sigma, "İ" to "i̇"); then the special tokens are split out and the rest is split like CLIP's pattern
+/// <c>'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+</c>, scanned by code point. HTML entities are kept
+/// as written, as CLIPTokenizerFast keeps them.
 /// </remarks>
 public sealed class ClipTokenizer : ITextTokenizer
 {
     private const string StartOfText = "<|startoftext|>";
     private const string EndOfText = "<|endoftext|>";
-    private const int CacheLimit = 100_000;
     private static readonly string[] Contractions = ["s", "t", "re", "ve", "m", "ll", "d"];
-    private static readonly char[] ByteToUnicode = BuildByteToUnicode();
 
-    private readonly Dictionary<string, int> _vocabulary;
-    private readonly Dictionary<(string, string), int> _mergeRanks;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly BpeTokenizer _bpe;
 
     public ClipTokenizer(
         IReadOnlyDictionary<string, int> vocabulary,
@@ -41,17 +37,23 @@ public sealed class ClipTokenizer : ITextTokenizer
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(merges);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
-        _vocabulary = new Dictionary<string, int>(vocabulary, StringComparer.Ordinal);
-        _mergeRanks = [];
-        foreach (var merge in merges)
-        {
-            _mergeRanks.TryAdd(merge, _mergeRanks.Count);
-        }
         MaxLength = maxLength;
-        BosId = Id(bosToken, "bos_token");
-        EosId = Id(eosToken, "eos_token");
-        PadId = Id(padToken, "pad_token");
-        UnkId = Id(unkToken, "unk_token");
+        BosId = Id(vocabulary, bosToken, "bos_token");
+        EosId = Id(vocabulary, eosToken, "eos_token");
+        PadId = Id(vocabulary, padToken, "pad_token");
+        UnkId = Id(vocabulary, unkToken, "unk_token");
+        var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal) { [bosToken] = BosId, [eosToken] = EosId };
+        _bpe = BpeTokenizer.Create(new BpeOptions(vocabulary)
+        {
+            Merges = merges.Select(merge => $"{merge.First} {merge.Second}"),
+            SpecialTokens = specialTokens,
+            Normalizer = new ClipNormalizer(),
+            PreTokenizer = new ClipPreTokenizer(specialTokens.Keys),
+            UnknownToken = unkToken,
+            FuseUnknownTokens = false,
+            EndOfWordSuffix = "</w>",
+            ByteLevel = true,
+        });
     }
 
     public int MaxLength { get; }
@@ -136,6 +138,8 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// <inheritdoc/>
     public int[] Encode(string text)
     {
+        // Padding and truncation are ours, as transformers applies them for padding="max_length", truncation=True:
+        // the text is cut to leave room for bos and eos.
         var ids = new int[MaxLength];
         ids.AsSpan().Fill(PadId);
         ids[0] = BosId;
@@ -153,193 +157,220 @@ public sealed class ClipTokenizer : ITextTokenizer
     }
 
     /// <summary>The BPE ids of <paramref name="text"/>, without bos, eos, truncation or padding.</summary>
-    public IEnumerable<int> TokenIds(string text)
+    public IReadOnlyList<int> TokenIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        foreach (var piece in Split(Clean(text).ToLowerInvariant()))
-        {
-            foreach (var id in WordIds(piece))
-            {
-                yield return id;
-            }
-        }
+        return _bpe.EncodeToIds(text);
     }
 
-    /// <summary>Whitespace runs become one space; the ends are trimmed.</summary>
-    private static string Clean(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var pendingSpace = false;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (Rune.IsWhiteSpace(rune))
-            {
-                pendingSpace = builder.Length > 0;
-                continue;
-            }
-            if (pendingSpace)
-            {
-                builder.Append(' ');
-                pendingSpace = false;
-            }
-            builder.Append(rune.ToString());
-        }
-        return builder.ToString();
-    }
+    /// <summary><paramref name="text"/> as CLIPTokenizerFast normalizes it before splitting it.</summary>
+    internal static string Normalize(string text) => new ClipNormalizer().Normalize(text);
 
-    /// <summary>CLIP's pre-tokenization pattern, as a scanner over code points.</summary>
+    /// <summary>The pieces CLIP's pattern splits already normalized <paramref name="text"/> into, special tokens whole.</summary>
     internal static List<string> Split(string text)
-    {
-        var pieces = new List<string>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            var rest = text.AsSpan(i);
-            if (rest.StartsWith(StartOfText, StringComparison.Ordinal) || rest.StartsWith(EndOfText, StringComparison.Ordinal))
-            {
-                var special = rest.StartsWith(StartOfText, StringComparison.Ordinal) ? StartOfText : EndOfText;
-                pieces.Add(special);
-                i += special.Length;
-                continue;
-            }
-            if (rest[0] == '\'' && Contraction(rest[1..]) is { } contraction)
-            {
-                pieces.Add(text.Substring(i, 1 + contraction.Length));
-                i += 1 + contraction.Length;
-                continue;
-            }
-            var rune = RuneAt(text, i, out var width);
-            if (Rune.IsWhiteSpace(rune))
-            {
-                i += width;
-                continue;
-            }
-            var start = i;
-            if (Rune.IsLetter(rune))
-            {
-                while (i < text.Length && Rune.IsLetter(RuneAt(text, i, out width)))
-                {
-                    i += width;
-                }
-            }
-            else if (Rune.IsNumber(rune))
-            {
-                i += width;
-            }
-            else
-            {
-                while (i < text.Length && RuneAt(text, i, out width) is var other
-                       && !Rune.IsWhiteSpace(other) && !Rune.IsLetter(other) && !Rune.IsNumber(other))
-                {
-                    i += width;
-                }
-            }
-            pieces.Add(text[start..i]);
-        }
-        return pieces;
-    }
+        => new ClipPreTokenizer([StartOfText, EndOfText]).PreTokenize(text).Select(piece => text.Substring(piece.Offset, piece.Length)).ToList();
 
-    /// <summary>The pattern's alternatives 's, 't, 're, 've, 'm, 'll, 'd in their order; the first that matches wins.</summary>
-    private static string? Contraction(ReadOnlySpan<char> afterApostrophe)
-    {
-        foreach (var contraction in Contractions)
-        {
-            if (afterApostrophe.StartsWith(contraction, StringComparison.OrdinalIgnoreCase))
-            {
-                return contraction;
-            }
-        }
-        return null;
-    }
-
-    private static Rune RuneAt(string text, int index, out int width)
-    {
-        Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out width);
-        return rune;
-    }
-
-    private int[] WordIds(string piece)
-    {
-        if (piece is StartOfText or EndOfText)
-        {
-            return _vocabulary.TryGetValue(piece, out var special) ? [special] : [UnkId];
-        }
-        if (_cache.TryGetValue(piece, out var cached))
-        {
-            return cached;
-        }
-        var bytes = Encoding.UTF8.GetBytes(piece);
-        var encoded = new string(bytes.Select(b => ByteToUnicode[b]).ToArray());
-        var ids = Bpe(encoded).Select(symbol => _vocabulary.TryGetValue(symbol, out var id) ? id : UnkId).ToArray();
-        if (_cache.Count >= CacheLimit)
-        {
-            _cache.Clear();
-        }
-        _cache[piece] = ids;
-        return ids;
-    }
+    private static int Id(IReadOnlyDictionary<string, int> vocabulary, string token, string role)
+        => vocabulary.TryGetValue(token, out var id)
+            ? id
+            : throw new ArgumentException($"the {role} '{token}' is not in the vocabulary.", nameof(token));
 
     /// <summary>
-    /// Byte-pair merging of one word (Sennrich et al. 2016): start from its characters with "&lt;/w&gt;" on the last,
-    /// then repeatedly merge every occurrence, left to right, of the adjacent pair with the lowest rank.
+    /// CLIPTokenizerFast's normalizer: NFC, runs of whitespace to one space, Unicode lowercasing. Ours because the
+    /// library's normalizers lowercase with .NET's simple case mapping and cannot normalize under invariant globalization.
     /// </summary>
-    internal List<string> Bpe(string word)
+    private sealed class ClipNormalizer : Normalizer
     {
-        var symbols = new List<string>(word.Length);
-        for (var i = 0; i < word.Length - 1; i++)
+        public override string Normalize(string original) => Lowercase(CollapseWhitespace(UnicodeNormalization.Nfc(original)));
+
+        public override string Normalize(ReadOnlySpan<char> original) => Normalize(original.ToString());
+
+        private static string CollapseWhitespace(string text)
         {
-            symbols.Add(word[i].ToString());
-        }
-        symbols.Add(word[^1] + "</w>");
-        while (symbols.Count > 1)
-        {
-            var bestRank = int.MaxValue;
-            (string, string) best = default;
-            for (var i = 0; i < symbols.Count - 1; i++)
+            var builder = new StringBuilder(text.Length);
+            var inWhitespace = false;
+            foreach (var rune in text.EnumerateRunes())
             {
-                if (_mergeRanks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
+                var isWhitespace = Rune.IsWhiteSpace(rune);
+                if (!isWhitespace)
                 {
-                    bestRank = rank;
-                    best = (symbols[i], symbols[i + 1]);
+                    builder.Append(rune.ToString());
                 }
-            }
-            if (bestRank == int.MaxValue)
-            {
-                break;
-            }
-            var merged = new List<string>(symbols.Count);
-            for (var i = 0; i < symbols.Count; i++)
-            {
-                if (i < symbols.Count - 1 && symbols[i] == best.Item1 && symbols[i + 1] == best.Item2)
+                else if (!inWhitespace)
                 {
-                    merged.Add(best.Item1 + best.Item2);
-                    i++;
+                    builder.Append(' ');
+                }
+                inWhitespace = isWhitespace;
+            }
+            return builder.ToString();
+        }
+
+        // Unicode's full lowercase mapping, as Rust's and JavaScript's lowercasing give it: .NET's simple mapping plus
+        // SpecialCasing's two rules that do not depend on the language.
+        private static string Lowercase(string text)
+        {
+            var builder = new StringBuilder(text.Length);
+            for (var i = 0; i < text.Length;)
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var width);
+                if (rune.Value == 0x0130)
+                {
+                    builder.Append("i\u0307");
+                }
+                else if (rune.Value == 0x03A3)
+                {
+                    builder.Append(IsFinalSigma(text, i, width) ? 'ς' : 'σ');
                 }
                 else
                 {
-                    merged.Add(symbols[i]);
+                    builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                }
+                i += width;
+            }
+            return builder.ToString();
+        }
+
+        // Final_Sigma: a cased letter comes before (case-ignorable characters skipped) and none comes after.
+        private static bool IsFinalSigma(string text, int index, int width)
+        {
+            var before = false;
+            for (var i = index; i > 0;)
+            {
+                Rune.DecodeLastFromUtf16(text.AsSpan(0, i), out var rune, out var size);
+                i -= size;
+                if (!IsCaseIgnorable(rune))
+                {
+                    before = IsCased(rune);
+                    break;
                 }
             }
-            symbols = merged;
+            if (!before)
+            {
+                return false;
+            }
+            for (var i = index + width; i < text.Length;)
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var size);
+                i += size;
+                if (!IsCaseIgnorable(rune))
+                {
+                    return !IsCased(rune);
+                }
+            }
+            return true;
         }
-        return symbols;
+
+        private static bool IsCased(Rune rune)
+            => Rune.GetUnicodeCategory(rune) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter;
+
+        private static bool IsCaseIgnorable(Rune rune)
+            => rune.Value is '\'' or '.' or ':' or 0x00B7 or 0x2018 or 0x2019 or 0x2024 or 0x2027
+               || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+                   or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
     }
 
-    /// <summary>GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the other 68 to U+0100 onwards.</summary>
-    private static char[] BuildByteToUnicode()
+    /// <summary>
+    /// The special tokens, then CLIP's pattern over the text between them. Ours because .NET's Regex matches \p{L} and
+    /// \p{N} per UTF-16 unit, so a letter outside the BMP (𝐀, 𠀀) would fall into the punctuation alternative.
+    /// </summary>
+    private sealed class ClipPreTokenizer(IEnumerable<string> specialTokens) : PreTokenizer
     {
-        var map = new char[256];
-        var next = 256;
-        for (var b = 0; b < 256; b++)
-        {
-            var printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            map[b] = printable ? (char)b : (char)next++;
-        }
-        return map;
-    }
+        private readonly string[] _specialTokens = specialTokens.Distinct(StringComparer.Ordinal).ToArray();
 
-    private int Id(string token, string role)
-        => _vocabulary.TryGetValue(token, out var id)
-            ? id
-            : throw new ArgumentException($"the {role} '{token}' is not in the vocabulary.", nameof(token));
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(string text)
+        {
+            ArgumentNullException.ThrowIfNull(text);
+            var pieces = new List<(int, int)>();
+            var start = 0;
+            while (start < text.Length)
+            {
+                var (at, special) = NextSpecialToken(text, start);
+                Scan(text, start, at, pieces);
+                if (special is null)
+                {
+                    break;
+                }
+                pieces.Add((at, special.Length));
+                start = at + special.Length;
+            }
+            return pieces;
+        }
+
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(ReadOnlySpan<char> text) => PreTokenize(text.ToString());
+
+        // The leftmost special token, the longest where two start at the same place.
+        private (int At, string? Token) NextSpecialToken(string text, int start)
+        {
+            var best = (At: text.Length, Token: (string?)null);
+            foreach (var token in _specialTokens)
+            {
+                var at = text.IndexOf(token, start, StringComparison.Ordinal);
+                if (at >= 0 && (at < best.At || (at == best.At && token.Length > best.Token!.Length)))
+                {
+                    best = (at, token);
+                }
+            }
+            return best;
+        }
+
+        private static void Scan(string text, int start, int end, List<(int, int)> pieces)
+        {
+            var i = start;
+            while (i < end)
+            {
+                if (text[i] == '\'' && Contraction(text.AsSpan(i + 1, end - i - 1)) is { } contraction)
+                {
+                    pieces.Add((i, 1 + contraction.Length));
+                    i += 1 + contraction.Length;
+                    continue;
+                }
+                var rune = RuneAt(text, i, out var width);
+                if (Rune.IsWhiteSpace(rune))
+                {
+                    i += width;
+                    continue;
+                }
+                var pieceStart = i;
+                if (Rune.IsLetter(rune))
+                {
+                    while (i < end && Rune.IsLetter(RuneAt(text, i, out width)))
+                    {
+                        i += width;
+                    }
+                }
+                else if (Rune.IsNumber(rune))
+                {
+                    i += width;
+                }
+                else
+                {
+                    while (i < end && RuneAt(text, i, out width) is var other
+                           && !Rune.IsWhiteSpace(other) && !Rune.IsLetter(other) && !Rune.IsNumber(other))
+                    {
+                        i += width;
+                    }
+                }
+                pieces.Add((pieceStart, i - pieceStart));
+            }
+        }
+
+        // The pattern's alternatives 's, 't, 're, 've, 'm, 'll, 'd in their order; the first that matches wins.
+        private static string? Contraction(ReadOnlySpan<char> afterApostrophe)
+        {
+            foreach (var contraction in Contractions)
+            {
+                if (afterApostrophe.StartsWith(contraction, StringComparison.Ordinal))
+                {
+                    return contraction;
+                }
+            }
+            return null;
+        }
+
+        private static Rune RuneAt(string text, int index, out int width)
+        {
+            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out width);
+            return rune;
+        }
+    }
 }

@@ -86,6 +86,19 @@ public sealed class ClipTokenizerTests
         Assert.Equal(
             ["a", "'s", "b", "1", "2", "<|endoftext|>", "x", "!'", "s", "𝐀𝐁", "..."],
             ClipTokenizer.Split("a's b12<|endoftext|>x!'s 𝐀𝐁..."));
+        // A special token is split out before the pattern runs, so a punctuation run ends where it starts.
+        Assert.Equal(["x", "!", "<|startoftext|>", "?"], ClipTokenizer.Split("x!<|startoftext|>?"));
+    }
+
+    [Fact]
+    public void Text_is_normalized_to_nfc_with_whitespace_collapsed_and_lowercased_as_unicode_lowercases_it()
+    {
+        // U+0301 composes with "E"; the tab and double space become one space; the capital sigma ending a word becomes
+        // final sigma (ς) and the others σ; "İ" lowercases to "i" with a combining dot above, as SpecialCasing says.
+        Assert.Equal("caf\u00e9 σοφος i\u0307", ClipTokenizer.Normalize("CAFE\u0301\t  ΣΟΦΟΣ İ"));
+
+        var clip = ClipTokenizer.Load(Fixture("clip"), maxLength: 12);
+        Assert.Equal(clip.Encode("café"), clip.Encode("CAFE\u0301"));
     }
 
     [Fact]
@@ -176,11 +189,12 @@ public sealed class T5TokenizerTests
     }
 
     [Fact]
-    public void A_special_token_written_in_the_text_is_not_matched_as_a_piece()
+    public void An_added_token_written_in_the_text_keeps_its_id_as_hugging_face_matches_it()
     {
-        // "</s>" is special, so it is no piece for segmentation: "▁", unknown "</", the piece "s" (11), unknown ">".
-        // The two unknown runs are not adjacent, so they stay two pieces.
-        Assert.Equal([3, Unk, 11, Unk, Eos, Pad], Load().Encode("</s>"));
+        // "</s>" is an added token, split out before segmentation: its own id, then the eos of the encoding.
+        Assert.Equal([Eos, Eos, Pad, Pad, Pad, Pad], Load().Encode("</s>"));
+        // The text around it is segmented on its own: "a" → "▁a" (4), "cat" → "▁cat" (5).
+        Assert.Equal([4, Pad, 5, Eos, Pad, Pad], Load().Encode("a<pad>cat"));
     }
 
     [Fact]
@@ -198,5 +212,30 @@ public sealed class T5TokenizerTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+}
+
+public sealed class TokenizerNormalizationTests
+{
+    [Theory]
+    [InlineData("cafe\u0301", "caf\u00e9")]
+    [InlineData("\u212Bngstr\u00f6m", "\u00c5ngstr\u00f6m")]
+    [InlineData("q\u0307\u0323", "q\u0323\u0307")]
+    [InlineData("\u1112\u1161\u11AB", "\ud55c")]
+    [InlineData("ＡＢＣ１２３", "ＡＢＣ１２３")]
+    [InlineData("plain ascii", "plain ascii")]
+    public void Nfc_composes_and_orders_marks_and_leaves_compatibility_characters(string text, string expected)
+    {
+        Assert.Equal(expected, UnicodeNormalization.Nfc(text));
+    }
+
+    [Theory]
+    [InlineData("ＡＢＣ１２３", "ABC123")]
+    [InlineData("\ufb01ne \u2460 \u00bd", "fine 1 1\u20442")]
+    [InlineData("\u3000a\u00a0b", " a b")]
+    [InlineData("cafe\u0301", "caf\u00e9")]
+    public void Nfkc_also_replaces_compatibility_characters(string text, string expected)
+    {
+        Assert.Equal(expected, UnicodeNormalization.Nfkc(text));
     }
 }
