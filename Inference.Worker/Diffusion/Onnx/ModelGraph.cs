@@ -35,6 +35,18 @@ public sealed class ModelGraph : IDisposable
 
     public bool HasInput(string name) => _session.InputMetadata.ContainsKey(name);
 
+    /// <summary>The session, for the denoising loops that bind it (see Pipelines/DenoiseLoop).</summary>
+    internal InferenceSession Session => _session;
+
+    /// <summary>The element type an input is declared with.</summary>
+    public TensorElementType InputType(string name) => _session.InputMetadata[name].ElementDataType;
+
+    /// <summary>The element type an output is declared with.</summary>
+    public TensorElementType OutputType(string name) => _session.OutputMetadata[name].ElementDataType;
+
+    /// <summary>Whether the graph takes or gives float16 tensors anywhere: an fp16 export.</summary>
+    public bool IsFloat16 => _session.InputMetadata.Values.Concat(_session.OutputMetadata.Values).Any(m => m.ElementDataType == TensorElementType.Float16);
+
     public bool HasOutput(string name) => _session.OutputMetadata.ContainsKey(name);
 
     /// <summary>Fails with a message naming the file when the graph lacks an input or output a pipeline relies on.</summary>

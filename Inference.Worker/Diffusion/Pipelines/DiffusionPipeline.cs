@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Heurist.Inference.Worker.Diffusion.Images;
 using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Diffusion.Noise;
 using Heurist.Inference.Worker.Diffusion.Onnx;
 using Heurist.Inference.Worker.Diffusion.Schedulers;
 using Heurist.Protocol.Jobs;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Heurist.Inference.Worker.Diffusion.Pipelines;
 
@@ -16,6 +19,8 @@ namespace Heurist.Inference.Worker.Diffusion.Pipelines;
 public abstract class DiffusionPipeline : IImagePipeline
 {
     private readonly List<ModelGraph> _graphs = [];
+    private readonly ConcurrentDictionary<string, ConcurrentBag<DenoiseLoop>> _loops = new(StringComparer.Ordinal);
+    private DeviceMemory? _memory;
 
     protected DiffusionPipeline(ModelFolder folder, InferenceDevice device)
     {
@@ -41,8 +46,11 @@ public abstract class DiffusionPipeline : IImagePipeline
     /// <summary>What the prompt becomes for the denoiser, computed once per job.</summary>
     protected abstract object EncodePrompt(ResolvedImageJob job);
 
-    /// <summary>The denoiser's prediction for the latents at one timestep (noise or velocity, as the model was trained).</summary>
-    protected abstract float[] Predict(object conditioning, float[] latents, double timestep, float inputScale, ResolvedImageJob job);
+    /// <summary>What the denoiser takes for this job: its constants (from the conditioning), its timestep, its guidance.</summary>
+    internal abstract DenoiserCall Denoiser(object conditioning, ResolvedImageJob job, long[] latentShape);
+
+    /// <summary>The latents' shape as the scheduler keeps them: [1, C, H, W], or Flux's packed [1, tokens, 64].</summary>
+    protected virtual long[] LatentShape(int latentHeight, int latentWidth) => [1, LatentChannels, latentHeight, latentWidth];
 
     /// <summary>Latents as the decoder wants them, from the scheduler's latents (Flux unpacks and shifts).</summary>
     protected abstract float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth);
@@ -61,31 +69,50 @@ public abstract class DiffusionPipeline : IImagePipeline
 
         var watch = Stopwatch.StartNew();
         var conditioning = EncodePrompt(job);
-        using var disposeConditioning = conditioning as IDisposable;
         var textEncoding = watch.Elapsed;
 
         watch.Restart();
         var scheduler = SchedulerFactory.Create(job.Scheduler, SchedulerConfig, job.Steps, ImageSequenceLength(latentHeight, latentWidth));
         var noise = new GaussianNoise((ulong)job.Seed);
         var initial = noise.Sample(LatentChannels * latentHeight * latentWidth);
-        var sigma = (float)scheduler.InitNoiseSigma;
-        for (var i = 0; i < initial.Length; i++)
+        TensorPrimitives.Multiply(initial, (float)scheduler.InitNoiseSigma, initial);
+        var call = Denoiser(conditioning, job, LatentShape(latentHeight, latentWidth));
+        var loop = RentLoop(call, scheduler.Form);
+        var latents = new float[initial.Length];
+        try
         {
-            initial[i] *= sigma;
-        }
-        var latents = FromNoise(initial, latentHeight, latentWidth);
-
-        for (var step = 0; step < scheduler.Timesteps.Count; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var prediction = Predict(conditioning, latents, scheduler.Timesteps[step], scheduler.ModelInputScale(step), job);
-            scheduler.Step(prediction, step, latents, noise.ForStep(step));
-            var snapshot = latents;
-            onStep(new DenoiseProgress(step + 1, scheduler.Timesteps.Count, () =>
+            loop.Start(FromNoise(initial, latentHeight, latentWidth), scheduler.ModelInputScale(0));
+            var stepNoise = scheduler.Form.AddsNoise ? new float[initial.Length] : [];
+            var steps = scheduler.Timesteps.Count;
+            for (var step = 0; step < steps; step++)
             {
-                var copy = ToDecoderLatents([.. snapshot], latentHeight, latentWidth);
-                return () => ImageEncoding.PreviewPng(copy, LatentChannels, latentHeight, latentWidth, Folder.Pipeline);
-            }));
+                cancellationToken.ThrowIfCancellationRequested();
+                if (scheduler.Form.AddsNoise)
+                {
+                    if (scheduler.DrawsNoise(step))
+                    {
+                        noise.ForStep(step).Fill(stepNoise);
+                    }
+                    else
+                    {
+                        Array.Clear(stepNoise);
+                    }
+                }
+                var nextScale = step + 1 < steps ? scheduler.ModelInputScale(step + 1) : 1f;
+                loop.Step(scheduler.Timesteps[step], scheduler.Coefficients(step), stepNoise, nextScale);
+                onStep(new DenoiseProgress(step + 1, steps, () =>
+                {
+                    var snapshot = new float[latents.Length];
+                    loop.CopyLatents(snapshot);
+                    var decoder = ToDecoderLatents(snapshot, latentHeight, latentWidth);
+                    return () => ImageEncoding.PreviewPng(decoder, LatentChannels, latentHeight, latentWidth, Folder.Pipeline);
+                }));
+            }
+            loop.CopyLatents(latents);
+        }
+        finally
+        {
+            ReturnLoop(call, scheduler.Form, loop);
         }
         var denoising = watch.Elapsed;
 
@@ -109,27 +136,59 @@ public abstract class DiffusionPipeline : IImagePipeline
         return image;
     }
 
-    protected ModelGraph LoadGraph(string component)
+    /// <summary>This job's conditioning, for tests that look at its <see cref="DenoiserCall"/>.</summary>
+    internal object EncodeForTests(ResolvedImageJob job) => EncodePrompt(job);
+
+    internal long[] LatentShapeForTests(ResolvedImageJob job) => LatentShape(job.Height / 8, job.Width / 8);
+
+    /// <summary>How this job's loop binds its tensors: <see cref="InferenceDevice.Binding"/>, with Auto resolved for this denoiser.</summary>
+    internal DenoiseBinding BindingFor(DenoiserCall call)
     {
-        var graph = new ModelGraph(Folder.GraphPath(component, Device.UsesCuda), Device.CreateSessionOptions(), component);
-        _graphs.Add(graph);
-        return graph;
+        if (Device.Binding != DenoiseBinding.Auto)
+        {
+            return Device.Binding;
+        }
+        var graph = call.Graph;
+        var float32 = graph.InputType(call.SampleInput) == TensorElementType.Float
+            && graph.OutputType(call.Output) == TensorElementType.Float
+            && graph.InputType(call.TimestepInput) is TensorElementType.Float or TensorElementType.Int64;
+        // On the CPU the host's memory is the device's: a float32 denoiser loses nothing by stepping on the host.
+        return Device.UsesCuda || !float32 ? DenoiseBinding.DeviceMemory : DenoiseBinding.HostMemory;
     }
 
-    /// <summary>
-    /// The timestep as the denoiser declares it: a scalar, or a vector of one per batch item (or of a fixed length),
-    /// in whatever element type; <see cref="ModelGraph"/> converts the values.
-    /// </summary>
-    protected static NamedTensor TimestepTensor(ModelGraph denoiser, string input, double timestep, int batch)
+    /// <summary>A loop with buffers for this call's shapes: one a previous job gave back, or a new one.</summary>
+    private DenoiseLoop RentLoop(DenoiserCall call, StepForm form)
     {
-        ArgumentNullException.ThrowIfNull(denoiser);
-        var dimensions = denoiser.InputDimensions(input);
-        if (dimensions.Length == 0)
+        var binding = BindingFor(call);
+        var key = $"{binding};{call.BufferKey(form)}";
+        if (_loops.TryGetValue(key, out var pool) && pool.TryTake(out var loop))
         {
-            return NamedTensor.OfFloats([(float)timestep]);
+            loop.Load(call);
+            return loop;
         }
-        var length = dimensions[0] > 0 ? dimensions[0] : batch;
-        return NamedTensor.OfFloats([.. Enumerable.Repeat((float)timestep, length)], length);
+        return DenoiseLoop.Create(binding, call, form, Memory);
+    }
+
+    private void ReturnLoop(DenoiserCall call, StepForm form, DenoiseLoop loop)
+        => _loops.GetOrAdd($"{BindingFor(call)};{call.BufferKey(form)}", _ => []).Add(loop);
+
+    private DeviceMemory Memory
+    {
+        get
+        {
+            lock (_graphs)
+            {
+                return _memory ??= new DeviceMemory(Device);
+            }
+        }
+    }
+
+    protected ModelGraph LoadGraph(string component, bool denoiser = false)
+    {
+        using var options = Device.CreateSessionOptions(denoiser: denoiser);
+        var graph = new ModelGraph(Folder.GraphPath(component, Device.UsesCuda), options, component);
+        _graphs.Add(graph);
+        return graph;
     }
 
     protected static float[] Repeat(float[] values, int times)
@@ -147,6 +206,11 @@ public abstract class DiffusionPipeline : IImagePipeline
 
     public void Dispose()
     {
+        foreach (var loop in _loops.Values.SelectMany(pool => pool))
+        {
+            loop.Dispose();
+        }
+        _memory?.Dispose();
         foreach (var graph in _graphs)
         {
             graph.Dispose();

@@ -29,7 +29,7 @@ public sealed class FluxPipeline : DiffusionPipeline
         _t5 = T5Tokenizer.Load(Path.Combine(folder.Path, "tokenizer_2"));
         _clipEncoder = LoadGraph("text_encoder").Require(["input_ids"], ["pooler_output"]);
         _t5Encoder = LoadGraph("text_encoder_2").Require(["input_ids"], ["last_hidden_state"]);
-        _transformer = LoadGraph("transformer").Require(
+        _transformer = LoadGraph("transformer", denoiser: true).Require(
             ["hidden_states", "encoder_hidden_states", "pooled_projections", "timestep", "img_ids", "txt_ids", "guidance"],
             ["out_hidden_states"]);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.3611);
@@ -57,22 +57,23 @@ public sealed class FluxPipeline : DiffusionPipeline
 
     protected override float[] FromNoise(float[] noise, int latentHeight, int latentWidth) => Pack(noise, latentHeight, latentWidth);
 
-    protected override float[] Predict(object conditioning, float[] latents, double timestep, float inputScale, ResolvedImageJob job)
+    protected override long[] LatentShape(int latentHeight, int latentWidth) => [1, latentHeight / 2 * (latentWidth / 2), Packed];
+
+    internal override DenoiserCall Denoiser(object conditioning, ResolvedImageJob job, long[] latentShape)
     {
         var text = (Conditioning)conditioning;
         var (rows, columns) = (job.Height / 16, job.Width / 16);
-        var sequence = rows * columns;
-        return _transformer.Run(new Dictionary<string, NamedTensor>
-        {
-            ["hidden_states"] = NamedTensor.OfFloats(StableDiffusion15Pipeline.Scale(latents, inputScale), 1, sequence, Packed),
-            ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Tokens.FloatsOrThrow("last_hidden_state"), text.Tokens.Shape),
-            ["pooled_projections"] = NamedTensor.OfFloats(text.Pooled.FloatsOrThrow("pooler_output"), text.Pooled.Shape),
-            // Flux's transformer takes time in [0, 1]; the scheduler counts it in training steps.
-            ["timestep"] = NamedTensor.OfFloats([(float)(timestep / SchedulerConfig.NumTrainTimesteps)], 1),
-            ["img_ids"] = NamedTensor.OfFloats(ImageIds(rows, columns), sequence, 3),
-            ["txt_ids"] = text.TextIds,
-            ["guidance"] = NamedTensor.OfFloats([(float)job.Guidance], 1),
-        }, ["out_hidden_states"])["out_hidden_states"].FloatsOrThrow("out_hidden_states");
+        // Flux's transformer takes time in [0, 1]; the scheduler counts it in training steps. Guidance is distilled into
+        // an input, so the transformer runs once per step, at batch 1.
+        return new DenoiserCall(_transformer, "hidden_states", latentShape, "out_hidden_states", null, "timestep", SchedulerConfig.NumTrainTimesteps,
+            new Dictionary<string, NamedTensor>(StringComparer.Ordinal)
+            {
+                ["encoder_hidden_states"] = text.Tokens,
+                ["pooled_projections"] = text.Pooled,
+                ["img_ids"] = NamedTensor.OfFloats(ImageIds(rows, columns), rows * columns, 3),
+                ["txt_ids"] = text.TextIds,
+                ["guidance"] = NamedTensor.OfFloats([(float)job.Guidance], 1),
+            });
     }
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth)

@@ -20,19 +20,14 @@ public sealed class StableDiffusion15Pipeline : DiffusionPipeline
     {
         _tokenizer = ClipTokenizer.Load(Path.Combine(folder.Path, "tokenizer"));
         _textEncoder = LoadGraph("text_encoder").Require(["input_ids"], ["last_hidden_state"]);
-        _unet = LoadGraph("unet").Require(["sample", "timestep", "encoder_hidden_states"], ["out_sample"]);
+        _unet = LoadGraph("unet", denoiser: true).Require(["sample", "timestep", "encoder_hidden_states"], ["out_sample"]);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.18215);
     }
 
     protected override int LatentChannels => 4;
 
-    /// <summary>The prompt's embeddings, and the job's buffers the UNet reads from and writes into at every step.</summary>
-    private sealed record Conditioning(float[] Embeddings, long[] Shape, bool Guided) : IDisposable
-    {
-        public DenoiserBuffers? Buffers { get; set; }
-
-        public void Dispose() => Buffers?.Dispose();
-    }
+    /// <summary>The prompt's embeddings: [uncond, cond] with guidance, the prompt's alone without.</summary>
+    private sealed record Conditioning(NamedTensor Embeddings, bool Guided);
 
     protected override object EncodePrompt(ResolvedImageJob job)
     {
@@ -45,30 +40,14 @@ public sealed class StableDiffusion15Pipeline : DiffusionPipeline
         var hidden = _textEncoder.Run(
             new Dictionary<string, NamedTensor> { ["input_ids"] = NamedTensor.OfIntegers(ToLongs(ids), batch, _tokenizer.MaxLength) },
             ["last_hidden_state"])["last_hidden_state"];
-        return new Conditioning(hidden.FloatsOrThrow("last_hidden_state"), hidden.Shape, guided);
+        return new Conditioning(hidden, guided);
     }
 
-    protected override float[] Predict(object conditioning, float[] latents, double timestep, float inputScale, ResolvedImageJob job)
+    internal override DenoiserCall Denoiser(object conditioning, ResolvedImageJob job, long[] latentShape)
     {
         var text = (Conditioning)conditioning;
-        var batch = text.Guided ? 2 : 1;
-        var buffers = text.Buffers ??= new DenoiserBuffers(latents.Length, batch);
-        if (buffers.Bound is null)
-        {
-            long[] shape = [batch, 4, job.Height / 8, job.Width / 8];
-            var time = TimestepTensor(_unet, "timestep", timestep, batch);
-            buffers.Timestep = time.Floats;
-            buffers.Bound = _unet.Bind(new Dictionary<string, NamedTensor>
-            {
-                ["sample"] = NamedTensor.OfFloats(buffers.Input, shape),
-                ["timestep"] = time,
-                ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
-            }, "out_sample", buffers.Output, shape);
-        }
-        buffers.FillInput(latents, inputScale);
-        buffers.SetTimestep(timestep);
-        buffers.Bound.Run();
-        return buffers.Prediction(text.Guided ? job.Guidance : null);
+        return new DenoiserCall(_unet, "sample", latentShape, "out_sample", text.Guided ? job.Guidance : null, "timestep", 1,
+            new Dictionary<string, NamedTensor>(StringComparer.Ordinal) { ["encoder_hidden_states"] = text.Embeddings });
     }
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth) => Scale(latents, 1f / _vaeScale);

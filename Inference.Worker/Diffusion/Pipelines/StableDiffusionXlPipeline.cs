@@ -32,19 +32,14 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
         _penultimate2 = PenultimateHiddenState(_textEncoder2);
         _textEncoder.Require(["input_ids"], [_penultimate]);
         _textEncoder2.Require(["input_ids"], [_penultimate2, "text_embeds"]);
-        _unet = LoadGraph("unet").Require(["sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"], ["out_sample"]);
+        _unet = LoadGraph("unet", denoiser: true).Require(["sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"], ["out_sample"]);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.13025);
     }
 
     protected override int LatentChannels => 4;
 
-    /// <summary>The prompt's embeddings, and the job's buffers the UNet reads from and writes into at every step.</summary>
-    private sealed record Conditioning(float[] Embeddings, long[] Shape, float[] Pooled, long[] PooledShape, bool Guided) : IDisposable
-    {
-        public DenoiserBuffers? Buffers { get; set; }
-
-        public void Dispose() => Buffers?.Dispose();
-    }
+    /// <summary>The prompt's embeddings and pooled embeddings: [uncond, cond] with guidance, the prompt's alone without.</summary>
+    private sealed record Conditioning(float[] Embeddings, long[] Shape, float[] Pooled, long[] PooledShape, bool Guided);
 
     protected override object EncodePrompt(ResolvedImageJob job)
     {
@@ -89,31 +84,19 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
         return (joined, [1, tokens, d1 + d2], pooled.FloatsOrThrow("text_embeds"), pooled.Shape);
     }
 
-    protected override float[] Predict(object conditioning, float[] latents, double timestep, float inputScale, ResolvedImageJob job)
+    internal override DenoiserCall Denoiser(object conditioning, ResolvedImageJob job, long[] latentShape)
     {
         var text = (Conditioning)conditioning;
         var batch = text.Guided ? 2 : 1;
-        var buffers = text.Buffers ??= new DenoiserBuffers(latents.Length, batch);
-        if (buffers.Bound is null)
-        {
-            long[] shape = [batch, 4, job.Height / 8, job.Width / 8];
-            var time = TimestepTensor(_unet, "timestep", timestep, batch);
-            buffers.Timestep = time.Floats;
-            // Original size, crop corner, target size: a plain generation at the requested size.
-            float[] timeIds = Repeat([job.Height, job.Width, 0, 0, job.Height, job.Width], batch);
-            buffers.Bound = _unet.Bind(new Dictionary<string, NamedTensor>
+        // Original size, crop corner, target size: a plain generation at the requested size.
+        float[] timeIds = Repeat([job.Height, job.Width, 0, 0, job.Height, job.Width], batch);
+        return new DenoiserCall(_unet, "sample", latentShape, "out_sample", text.Guided ? job.Guidance : null, "timestep", 1,
+            new Dictionary<string, NamedTensor>(StringComparer.Ordinal)
             {
-                ["sample"] = NamedTensor.OfFloats(buffers.Input, shape),
-                ["timestep"] = time,
                 ["encoder_hidden_states"] = NamedTensor.OfFloats(text.Embeddings, text.Shape),
                 ["text_embeds"] = NamedTensor.OfFloats(text.Pooled, text.PooledShape),
                 ["time_ids"] = NamedTensor.OfFloats(timeIds, batch, 6),
-            }, "out_sample", buffers.Output, shape);
-        }
-        buffers.FillInput(latents, inputScale);
-        buffers.SetTimestep(timestep);
-        buffers.Bound.Run();
-        return buffers.Prediction(text.Guided ? job.Guidance : null);
+            });
     }
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth)

@@ -48,39 +48,36 @@ public sealed class DdimScheduler : IDiffusionScheduler
     public float ModelInputScale(int stepIndex) => 1f;
 
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
+        => LatentStep.Step(this, modelOutput, stepIndex, sample, noise);
+
+    public StepForm Form => new(Clamps: _clipSample, AddsNoise: false);
+
+    public bool DrawsNoise(int stepIndex) => false;
+
+    /// <summary>
+    /// x_prev = √ᾱ_prev·x̂0 + √(1 − ᾱ_prev)·ε̂ with x̂0 = P·x + Q·m and ε̂ = E·x + F·m, so X = √ᾱ_prev·P + √(1 − ᾱ_prev)·E and
+    /// Model = √ᾱ_prev·Q + √(1 − ᾱ_prev)·F; with clip_sample x̂0 is clamped on its own, and ε̂ keeps the unclamped value
+    /// (diffusers' use_clipped_model_output = false).
+    /// </summary>
+    public StepCoefficients Coefficients(int stepIndex)
     {
-        ScheduleMath.RequireStep(modelOutput, stepIndex, sample, _timesteps.Length);
+        ScheduleMath.RequireStepIndex(stepIndex, _timesteps.Length);
         var t = (int)_timesteps[stepIndex];
         var previous = t - _stride;
         var alpha = _alphasCumprod[t];
         var alphaPrevious = previous >= 0 ? _alphasCumprod[previous] : _finalAlphaCumprod;
         double sqrtAlpha = Math.Sqrt(alpha), sqrtBeta = Math.Sqrt(1 - alpha);
         double sqrtAlphaPrevious = Math.Sqrt(alphaPrevious), sqrtBetaPrevious = Math.Sqrt(1 - alphaPrevious);
-        for (var i = 0; i < sample.Length; i++)
+        var (p, q) = StepCoefficients.PredictedOriginal(_predictionType, sqrtAlpha, sqrtBeta);
+        var (e, f) = _predictionType switch
         {
-            double x = sample[i], output = modelOutput[i];
-            double x0, epsilon;
-            switch (_predictionType)
-            {
-                case Prediction.Epsilon:
-                    x0 = (x - sqrtBeta * output) / sqrtAlpha;
-                    epsilon = output;
-                    break;
-                case Prediction.Velocity:
-                    x0 = sqrtAlpha * x - sqrtBeta * output;
-                    epsilon = sqrtAlpha * output + sqrtBeta * x;
-                    break;
-                default:
-                    x0 = output;
-                    epsilon = (x - sqrtAlpha * x0) / sqrtBeta;
-                    break;
-            }
-            if (_clipSample)
-            {
-                // diffusers clamps x̂0 only; ε̂ keeps the unclipped value (use_clipped_model_output = false).
-                x0 = Math.Clamp(x0, -_clipRange, _clipRange);
-            }
-            sample[i] = (float)(sqrtAlphaPrevious * x0 + sqrtBetaPrevious * epsilon);
-        }
+            Prediction.Epsilon => (0.0, 1.0),
+            Prediction.Velocity => (sqrtBeta, sqrtAlpha),
+            // ε̂ = (x − √ᾱ·x̂0)/√(1 − ᾱ) with the unclamped x̂0 = m.
+            _ => (1 / sqrtBeta, -sqrtAlpha / sqrtBeta),
+        };
+        return _clipSample
+            ? StepCoefficients.Of(sqrtBetaPrevious * e, sqrtBetaPrevious * f, clampX: p, clampModel: q, clamped: sqrtAlphaPrevious, clampRange: _clipRange)
+            : StepCoefficients.Of(sqrtAlphaPrevious * p + sqrtBetaPrevious * e, sqrtAlphaPrevious * q + sqrtBetaPrevious * f);
     }
 }

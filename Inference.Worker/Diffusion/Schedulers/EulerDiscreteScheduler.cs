@@ -67,11 +67,21 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
     }
 
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
-        => Step(modelOutput, stepIndex, sample, noise, ancestral: false);
+        => LatentStep.Step(this, modelOutput, stepIndex, sample, noise);
 
-    internal void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise, bool ancestral)
+    public StepForm Form => new(Clamps: false, AddsNoise: false);
+
+    public StepCoefficients Coefficients(int stepIndex) => Coefficients(stepIndex, ancestral: false);
+
+    public bool DrawsNoise(int stepIndex) => false;
+
+    /// <summary>
+    /// x̂0 = P·x + Q·m and x ← x + (x − x̂0)/σ · (σ_target − σ) [+ σ_up·z], so X = 1 + (1 − P)·Δ/σ and Model = −Q·Δ/σ
+    /// with Δ = σ_target − σ.
+    /// </summary>
+    internal StepCoefficients Coefficients(int stepIndex, bool ancestral)
     {
-        ScheduleMath.RequireStep(modelOutput, stepIndex, sample, _timesteps.Length);
+        ScheduleMath.RequireStepIndex(stepIndex, _timesteps.Length);
         var sigma = _sigmas[stepIndex];
         var sigmaNext = _sigmas[stepIndex + 1];
         double target = sigmaNext, sigmaUp = 0;
@@ -81,34 +91,19 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
             sigmaUp = Math.Sqrt(sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext) / (sigma * sigma));
             target = Math.Sqrt(sigmaNext * sigmaNext - sigmaUp * sigmaUp);
         }
-        // Ancestral steps with σ_up = 0 (the last one) draw nothing.
-        float[]? fresh = null;
-        if (sigmaUp > 0)
+        var delta = target - sigma;
+        return _predictionType switch
         {
-            ArgumentNullException.ThrowIfNull(noise);
-            fresh = noise.Sample(sample.Length);
-        }
-        var dt = target - sigma;
-        var vScale = -sigma / Math.Sqrt(sigma * sigma + 1);
-        var vSampleScale = 1 / (sigma * sigma + 1);
-        for (var i = 0; i < sample.Length; i++)
-        {
-            double x = sample[i], output = modelOutput[i];
-            var x0 = _predictionType switch
-            {
-                Prediction.Epsilon => x - sigma * output,
-                Prediction.Velocity => output * vScale + x * vSampleScale,
-                _ => output,
-            };
-            var derivative = (x - x0) / sigma;
-            var next = x + derivative * dt;
-            if (fresh is not null)
-            {
-                next += fresh[i] * sigmaUp;
-            }
-            sample[i] = (float)next;
-        }
+            // x̂0 = x − σ·ε: the step is x + ε·Δ.
+            Prediction.Epsilon => StepCoefficients.Of(1, delta, sigmaUp),
+            // x̂0 = x/(σ² + 1) − σ/√(σ² + 1)·v.
+            Prediction.Velocity => StepCoefficients.Of(1 + (1 - 1 / (sigma * sigma + 1)) * delta / sigma, delta / Math.Sqrt(sigma * sigma + 1), sigmaUp),
+            _ => StepCoefficients.Of(1 + delta / sigma, -delta / sigma, sigmaUp),
+        };
     }
+
+    /// <summary>σ_up of an ancestral step, for whether it draws noise (the last step's is 0).</summary>
+    internal bool AncestralDrawsNoise(int stepIndex) => _sigmas[stepIndex + 1] > 0;
 }
 
 /// <summary>
@@ -135,5 +130,11 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
     public float ModelInputScale(int stepIndex) => _euler.ModelInputScale(stepIndex);
 
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
-        => _euler.Step(modelOutput, stepIndex, sample, noise, ancestral: true);
+        => LatentStep.Step(this, modelOutput, stepIndex, sample, noise);
+
+    public StepForm Form => new(Clamps: false, AddsNoise: true);
+
+    public StepCoefficients Coefficients(int stepIndex) => _euler.Coefficients(stepIndex, ancestral: true);
+
+    public bool DrawsNoise(int stepIndex) => _euler.AncestralDrawsNoise(stepIndex);
 }

@@ -78,12 +78,16 @@ public sealed class FlowMatchEulerDiscreteScheduler : IDiffusionScheduler
     }
 
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
+        => LatentStep.Step(this, modelOutput, stepIndex, sample, noise);
+
+    public StepForm Form => new(Clamps: false, AddsNoise: false);
+
+    public bool DrawsNoise(int stepIndex) => false;
+
+    /// <summary>x ← x + (σ_next − σ)·v.</summary>
+    public StepCoefficients Coefficients(int stepIndex)
     {
-        ScheduleMath.RequireStep(modelOutput, stepIndex, sample, _timesteps.Length);
-        var dt = _sigmas[stepIndex + 1] - _sigmas[stepIndex];
-        for (var i = 0; i < sample.Length; i++)
-        {
-            sample[i] = (float)(sample[i] + dt * modelOutput[i]);
-        }
+        ScheduleMath.RequireStepIndex(stepIndex, _timesteps.Length);
+        return StepCoefficients.Of(1, _sigmas[stepIndex + 1] - _sigmas[stepIndex]);
     }
 }

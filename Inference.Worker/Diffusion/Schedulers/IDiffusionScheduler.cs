@@ -28,4 +28,13 @@ public interface IDiffusionScheduler
     /// do not touch it.
     /// </summary>
     void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise);
+
+    /// <summary>Whether the job's steps clamp x̂0 and whether they add noise: the same for every step.</summary>
+    StepForm Form { get; }
+
+    /// <summary>The step at <paramref name="stepIndex"/> as float32 coefficients (see <see cref="StepCoefficients"/>).</summary>
+    StepCoefficients Coefficients(int stepIndex);
+
+    /// <summary>Whether the step at <paramref name="stepIndex"/> draws fresh noise (the last step of LCM does not).</summary>
+    bool DrawsNoise(int stepIndex);
 }

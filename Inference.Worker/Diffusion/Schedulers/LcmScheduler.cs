@@ -72,38 +72,33 @@ public sealed class LcmScheduler : IDiffusionScheduler
     }
 
     public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
+        => LatentStep.Step(this, modelOutput, stepIndex, sample, noise);
+
+    public StepForm Form => new(Clamps: _clipSample, AddsNoise: _timesteps.Length > 1);
+
+    public bool DrawsNoise(int stepIndex) => stepIndex < _timesteps.Length - 1;
+
+    /// <summary>
+    /// denoised = c_out·x̂0 + c_skip·x with x̂0 = P·x + Q·m, then x = √ᾱ_next·denoised + √(1 − ᾱ_next)·z (k = √ᾱ_next, or 1
+    /// at the last step, which adds no noise): X = k·(c_out·P + c_skip), Model = k·c_out·Q; with clip_sample x̂0 is
+    /// clamped on its own.
+    /// </summary>
+    public StepCoefficients Coefficients(int stepIndex)
     {
-        ScheduleMath.RequireStep(modelOutput, stepIndex, sample, _timesteps.Length);
+        ScheduleMath.RequireStepIndex(stepIndex, _timesteps.Length);
         var t = (int)_timesteps[stepIndex];
-        var last = stepIndex == _timesteps.Length - 1;
         var alpha = _alphasCumprod[t];
-        double sqrtAlpha = Math.Sqrt(alpha), sqrtBeta = Math.Sqrt(1 - alpha);
+        var (p, q) = StepCoefficients.PredictedOriginal(_predictionType, Math.Sqrt(alpha), Math.Sqrt(1 - alpha));
         var (skip, @out) = BoundaryScalings(t);
-        float[]? fresh = null;
-        double sqrtAlphaNext = 0, sqrtBetaNext = 0;
-        if (!last)
+        double k = 1, noise = 0;
+        if (DrawsNoise(stepIndex))
         {
-            ArgumentNullException.ThrowIfNull(noise);
             var alphaNext = _alphasCumprod[(int)_timesteps[stepIndex + 1]];
-            sqrtAlphaNext = Math.Sqrt(alphaNext);
-            sqrtBetaNext = Math.Sqrt(1 - alphaNext);
-            fresh = noise.Sample(sample.Length);
+            k = Math.Sqrt(alphaNext);
+            noise = Math.Sqrt(1 - alphaNext);
         }
-        for (var i = 0; i < sample.Length; i++)
-        {
-            double x = sample[i], output = modelOutput[i];
-            var x0 = _predictionType switch
-            {
-                Prediction.Epsilon => (x - sqrtBeta * output) / sqrtAlpha,
-                Prediction.Velocity => sqrtAlpha * x - sqrtBeta * output,
-                _ => output,
-            };
-            if (_clipSample)
-            {
-                x0 = Math.Clamp(x0, -_clipRange, _clipRange);
-            }
-            var denoised = @out * x0 + skip * x;
-            sample[i] = (float)(fresh is null ? denoised : sqrtAlphaNext * denoised + sqrtBetaNext * fresh[i]);
-        }
+        return _clipSample
+            ? StepCoefficients.Of(k * skip, 0, noise, clampX: p, clampModel: q, clamped: k * @out, clampRange: _clipRange)
+            : StepCoefficients.Of(k * (@out * p + skip), k * @out * q, noise);
     }
 }

@@ -189,10 +189,15 @@ internal static class ScheduleMath
         return (1 - w) * low + w * (low + 1);
     }
 
-    public static void RequireStep(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, int steps)
+    public static void RequireStepIndex(int stepIndex, int steps)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(stepIndex, steps);
+    }
+
+    public static void RequireStep(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, int steps)
+    {
+        RequireStepIndex(stepIndex, steps);
         if (modelOutput.Length != sample.Length)
         {
             throw new ArgumentException(
