@@ -35,9 +35,6 @@ public sealed partial class ImageGenerationJob(
     TimeProvider clock,
     ILogger<ImageGenerationJob> logger) : IImageGenerationJob
 {
-    /// <summary>Progress is written at most this often, plus at every preview and at the end.</summary>
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
-
     public async Task RunAsync(Guid imageJobId, CancellationToken cancellationToken)
     {
         using var activity = JobTelemetry.Source.StartActivity("image_job.run", ActivityKind.Consumer);
@@ -110,14 +107,21 @@ public sealed partial class ImageGenerationJob(
         }
 
         using var canceled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reporter = new ProgressReporter(databases, job.Id, clock, canceled);
+        var reporter = new ProgressReporter(databases, job.Id, job.WatchedUntil > clock.GetUtcNow(), clock, canceled, logger);
         var pipelineStarted = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         GeneratedImage image;
         try
         {
-            image = pipeline.Generate(ToResolved(job), reporter.Report, canceled.Token);
-            reporter.Flush();
+            try
+            {
+                image = pipeline.Generate(ToResolved(job), reporter.Report, canceled.Token);
+            }
+            finally
+            {
+                // However the run ended, its progress writer stops here, so that no progress lands after the outcome.
+                await reporter.FlushAsync();
+            }
         }
         catch (OperationCanceledException) when (reporter.CancelRequested)
         {
@@ -258,54 +262,4 @@ public sealed partial class ImageGenerationJob(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Image job {JobId} on {Model}: {Width}×{Height}, {Steps} steps in {Seconds:0.00} s, {Points} points, image {Sha}")]
     private static partial void LogJobDone(ILogger logger, Guid jobId, string model, int width, int height, int steps, double seconds, decimal points, string sha);
-
-    /// <summary>
-    /// Writes progress from inside the (synchronous) pipeline: at most every <see cref="ProgressInterval"/>, with a
-    /// preview every so often, and reads back whether the creator cancelled, in the same round trip.
-    /// </summary>
-    private sealed class ProgressReporter(IDbContextFactory<PortalDbContext> databases, Guid jobId, TimeProvider clock, CancellationTokenSource cancel)
-    {
-        private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
-        private DenoiseProgress? _pending;
-
-        public bool CancelRequested { get; private set; }
-
-        public void Report(DenoiseProgress progress)
-        {
-            _pending = progress;
-            var previewEvery = Math.Max(1, progress.TotalSteps / 10);
-            var due = clock.GetUtcNow() - _lastWrite >= ProgressInterval || progress.Step % previewEvery == 0;
-            if (due && progress.Step < progress.TotalSteps)
-            {
-                Write(progress, withPreview: progress.Step % previewEvery == 0 || progress.Step == 1);
-            }
-        }
-
-        /// <summary>Writes the last step if it was not written yet (the result follows right after).</summary>
-        public void Flush()
-        {
-            if (_pending is { } last)
-            {
-                Write(last, withPreview: false);
-            }
-        }
-
-        private void Write(DenoiseProgress progress, bool withPreview)
-        {
-            _pending = null;
-            _lastWrite = clock.GetUtcNow();
-            var preview = withPreview ? progress.CapturePreview()() : null;
-            using var db = databases.CreateDbContext();
-            db.ImageJobs.Where(j => j.Id == jobId).ExecuteUpdate(set => set
-                .SetProperty(j => j.ProgressStep, progress.Step)
-                .SetProperty(j => j.Preview, j => withPreview ? preview : j.Preview));
-            var cancelRequested = db.ImageJobs.Where(j => j.Id == jobId).Select(j => j.CancelRequested).Single();
-            db.Database.ExecuteSql($"SELECT pg_notify({ImageJobNotifications.Channel}, {jobId.ToString()})");
-            if (cancelRequested && !CancelRequested)
-            {
-                CancelRequested = true;
-                cancel.Cancel();
-            }
-        }
-    }
 }

@@ -60,6 +60,12 @@ public sealed class ImageJob
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>
+    /// Until when someone is watching the job live: the portal moves it forward while it streams the job's progress,
+    /// and the worker renders previews only while it lies ahead. Null when nobody has watched it.
+    /// </summary>
+    public DateTimeOffset? WatchedUntil { get; set; }
+
     /// <summary>Why it failed, in words fit for the creator.</summary>
     public string? Error { get; set; }
 

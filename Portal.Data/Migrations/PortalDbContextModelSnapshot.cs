@@ -789,6 +789,10 @@ namespace Heurist.Portal.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("steps");
 
+                    b.Property<DateTimeOffset?>("WatchedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("watched_until");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer")
                         .HasColumnName("width");

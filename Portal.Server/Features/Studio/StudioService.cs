@@ -15,6 +15,7 @@ using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Models;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Heurist.Portal.Server.Features.Studio;
 
@@ -32,6 +33,14 @@ public sealed partial class StudioService(
 {
     /// <summary>How often a watcher looks again even without a signal: the fallback if a notification is lost.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How far ahead a watcher marks the job as watched, and how often it moves the mark on: the worker renders
+    /// previews only while the mark lies ahead, so a watcher that went away stops them within this long.
+    /// </summary>
+    private static readonly TimeSpan WatchedFor = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan WatchedRefresh = TimeSpan.FromSeconds(5);
 
     public async Task<IReadOnlyList<StudioModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
@@ -209,6 +218,7 @@ public sealed partial class StudioService(
     public async IAsyncEnumerable<ImageJobView> WatchAsync(Guid id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var changes = feed.Subscribe(id);
+        DateTimeOffset? marked = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var view = await GetJobAsync(id, cancellationToken);
@@ -216,12 +226,32 @@ public sealed partial class StudioService(
             {
                 yield break;
             }
+            var now = clock.GetUtcNow();
+            if (!view.IsFinished && (marked is null || now - marked >= WatchedRefresh))
+            {
+                await MarkWatchedAsync(id, now + WatchedFor, cancellationToken);
+                marked = now;
+            }
             yield return view;
             if (view.IsFinished)
             {
                 yield break;
             }
             await changes.WaitAsync(WatchPoll, cancellationToken);
+        }
+    }
+
+    /// <summary>Tells the worker that someone watches the job until <paramref name="until"/>; a failed write only costs previews.</summary>
+    private async Task MarkWatchedAsync(Guid id, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await db.ImageJobs.Where(j => j.Id == id).ExecuteUpdateAsync(set => set.SetProperty(j => j.WatchedUntil, until), cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            LogWatchMarkFailed(logger, ex, id);
         }
     }
 
@@ -268,6 +298,9 @@ public sealed partial class StudioService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image job {JobId} queued on {Queue} as Hangfire job {HangfireJobId}")]
     private static partial void LogQueued(ILogger logger, Guid jobId, string queue, string hangfireJobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not mark image job {JobId} as watched; its previews may pause")]
+    private static partial void LogWatchMarkFailed(ILogger logger, Exception exception, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} anonymous image jobs of browser {CreatorId} adopted by {Address}")]
     private static partial void LogAdopted(ILogger logger, int count, string creatorId, string address);

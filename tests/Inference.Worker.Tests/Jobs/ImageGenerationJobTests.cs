@@ -7,6 +7,7 @@ using Heurist.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Heurist.Inference.Worker.Tests.Jobs;
 
@@ -134,6 +135,100 @@ public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModels
     }
 
     [Fact]
+    public async Task A_job_nobody_watches_reports_its_steps_in_a_few_writes_without_a_preview()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobunwatched");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sd15", 256, 256, steps: 50, scheduler: "euler");
+            await RecordProgressWritesAsync(database, ct);
+
+            var run = Stopwatch.StartNew();
+            await RunAsync(host, jobId, ct);
+            var elapsed = run.Elapsed;
+
+            var writes = await ProgressWritesAsync(database, ct);
+            Assert.NotEmpty(writes);
+            Assert.All(writes, w => Assert.Null(w.Preview));
+            Assert.Equal(writes.Select(w => w.Step).Order(), writes.Select(w => w.Step));
+            // Without previews, a write waits 200 ms after the one before; only the first and the last do not.
+            Assert.InRange(writes.Count, 1, 2 + (int)(elapsed / TimeSpan.FromMilliseconds(200)));
+            await using var db = PostgresFixture.CreateContext(database);
+            Assert.Equal(ImageJobState.Succeeded, (await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct)).State);
+        }
+    }
+
+    [Fact]
+    public async Task A_watched_job_stores_preview_pngs_while_it_runs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobwatched");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sd15", 256, 256, steps: 50, scheduler: "euler", watchedUntil: DateTimeOffset.UtcNow.AddMinutes(5));
+            await RecordProgressWritesAsync(database, ct);
+
+            var run = Stopwatch.StartNew();
+            await RunAsync(host, jobId, ct);
+            var elapsed = run.Elapsed;
+
+            var writes = await ProgressWritesAsync(database, ct);
+            var previews = writes.Where(w => w.Preview is not null).ToList();
+            Assert.NotEmpty(previews);
+            Assert.All(previews, p => Assert.Equal(PngSignature, p.Preview![..8]));
+            // A preview is due every 5 of the 50 steps, and a write that carries none waits 200 ms after the one before.
+            Assert.InRange(previews.Count, 1, 10);
+            Assert.InRange(writes.Count, 1, previews.Count + 2 + (int)(elapsed / TimeSpan.FromMilliseconds(200)));
+            await using var db = PostgresFixture.CreateContext(database);
+            var job = await db.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Succeeded, job.State);
+            Assert.Null(job.Preview);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_whose_progress_writes_fail_still_stores_its_image()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (database, host) = await StartAsync("imagejobprogressfails");
+        using (host)
+        {
+            var jobId = await AddJobAsync(database, "sd15", 256, 256, steps: 20, scheduler: "euler", watchedUntil: DateTimeOffset.UtcNow.AddMinutes(5));
+            await using (var db = PostgresFixture.CreateContext(database))
+            {
+                // The sequence counts the refused writes: nextval is not rolled back with the update it refuses.
+                await db.Database.ExecuteSqlRawAsync(
+                    """
+                    CREATE SEQUENCE refused_progress_writes;
+                    CREATE FUNCTION refuse_progress_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM nextval('refused_progress_writes');
+                        RAISE EXCEPTION 'progress writes are broken';
+                    END $$;
+                    CREATE TRIGGER refuse_progress_write BEFORE UPDATE ON image_jobs FOR EACH ROW
+                        WHEN (OLD.state = 'Running' AND NEW.state = 'Running') EXECUTE FUNCTION refuse_progress_write();
+                    """,
+                    ct);
+            }
+
+            await RunAsync(host, jobId, ct);
+
+            await using var check = PostgresFixture.CreateContext(database);
+            await using (var connection = new NpgsqlConnection(database))
+            {
+                await connection.OpenAsync(ct);
+                await using var refused = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused_progress_writes", connection);
+                Assert.True((long)(await refused.ExecuteScalarAsync(ct))! >= 1, "No progress write was even tried.");
+            }
+            var job = await check.ImageJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Assert.Equal(ImageJobState.Succeeded, job.State);
+            Assert.Equal(20, job.ProgressStep);
+            Assert.NotNull(job.ImageSha256);
+        }
+    }
+
+    [Fact]
     public async Task A_job_for_a_model_this_worker_does_not_serve_fails_with_the_reason()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -241,7 +336,48 @@ public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModels
         return (database, host);
     }
 
-    private static async Task<Guid> AddJobAsync(string database, string modelId, int width, int height, int steps, string scheduler, bool cancelRequested = false)
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private sealed record ProgressWrite(int Step, byte[]? Preview);
+
+    /// <summary>
+    /// Records every progress write of a running job (an update that leaves it running), with the preview when the
+    /// write brought a new one; the test's own updates come before or after the run.
+    /// </summary>
+    private static async Task RecordProgressWritesAsync(string database, CancellationToken ct)
+    {
+        await using var db = PostgresFixture.CreateContext(database);
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            CREATE TABLE progress_writes (id serial PRIMARY KEY, step integer NOT NULL, preview bytea);
+            CREATE FUNCTION record_progress_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO progress_writes (step, preview)
+                VALUES (NEW.progress_step, CASE WHEN NEW.preview IS DISTINCT FROM OLD.preview THEN NEW.preview END);
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER record_progress_write AFTER UPDATE ON image_jobs FOR EACH ROW
+                WHEN (OLD.state = 'Running' AND NEW.state = 'Running') EXECUTE FUNCTION record_progress_write();
+            """,
+            ct);
+    }
+
+    private static async Task<List<ProgressWrite>> ProgressWritesAsync(string database, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT step, preview FROM progress_writes ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var writes = new List<ProgressWrite>();
+        while (await reader.ReadAsync(ct))
+        {
+            writes.Add(new ProgressWrite(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)));
+        }
+        return writes;
+    }
+
+    internal static async Task<Guid> AddJobAsync(
+        string database, string modelId, int width, int height, int steps, string scheduler, bool cancelRequested = false, DateTimeOffset? watchedUntil = null)
     {
         var job = new ImageJob
         {
@@ -259,6 +395,7 @@ public sealed class ImageGenerationJobTests(PostgresFixture postgres, TinyModels
             Scheduler = scheduler,
             State = ImageJobState.Queued,
             CancelRequested = cancelRequested,
+            WatchedUntil = watchedUntil,
         };
         await using var db = PostgresFixture.CreateContext(database);
         db.ImageJobs.Add(job);
