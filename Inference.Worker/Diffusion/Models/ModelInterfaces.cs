@@ -65,11 +65,9 @@ public static class ModelInterfaces
 
     private static readonly TensorElementType[] TokenIds = [TensorElementType.Int32, TensorElementType.Int64];
 
-    // SD timesteps are whole numbers: exports take them as int64 (Optimum) or float (older diffusers scripts).
-    private static readonly TensorElementType[] WholeNumbers = [TensorElementType.Float, TensorElementType.Float16, TensorElementType.Int32, TensorElementType.Int64];
-
-    // ModelGraph.Bind writes the denoiser's output straight into float32 buffers, and refuses any other type.
-    private static readonly TensorElementType[] Float32 = [TensorElementType.Float];
+    // SD timesteps are whole numbers: exports take them as int64 (Optimum) or float (older diffusers scripts), and
+    // the denoising loops write a timestep as float32, float16 or int64 (DenoiseLoop).
+    private static readonly TensorElementType[] WholeNumbers = [TensorElementType.Float, TensorElementType.Float16, TensorElementType.Int64];
 
     private static readonly TensorBinding HiddenState = new("hidden_states.N-1", Floats, 3);
 
@@ -86,7 +84,7 @@ public static class ModelInterfaces
     public static readonly GraphInterface Sd15Unet = new(
         "unet",
         [new("sample", Floats, 4), new("timestep", WholeNumbers), new("encoder_hidden_states", Floats, 3)],
-        [new("out_sample", Float32, 4)]);
+        [new("out_sample", Floats, 4)]);
 
     public static readonly GraphInterface SdxlTextEncoder = new(
         "text_encoder",
@@ -104,7 +102,7 @@ public static class ModelInterfaces
             new("sample", Floats, 4), new("timestep", WholeNumbers), new("encoder_hidden_states", Floats, 3),
             new("text_embeds", Floats, 2), new("time_ids", Floats, 2),
         ],
-        [new("out_sample", Float32, 4)]);
+        [new("out_sample", Floats, 4)]);
 
     public static readonly GraphInterface FluxTextEncoder = new(
         "text_encoder",

@@ -30,7 +30,7 @@ public sealed class ModelCheckTests(TinyModelsFixture tiny) : IDisposable
         Assert.Equal(["flux-dev: OK (fp32, 4 graphs)", "sd15: OK (fp32, 3 graphs)", "sdxl: OK (fp32, 4 graphs)"], Verdicts(output));
         var unetHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(tiny.ModelFolder("sd15"), "unet", "model.onnx"))));
         Assert.Matches($@"\n    unet/model\.onnx +\d+\.\d KiB  {unetHash}\n", output);
-        Assert.Matches(@"\n    in   timestep +int64 +\[steps\] +✓ float32, float16, int32 or int64\n", output);
+        Assert.Matches(@"\n    in   timestep +int64 +\[steps\] +✓ float32, float16 or int64\n", output);
         Assert.Matches(@"\n    out  hidden_states\.1 +float32 +\[batch, sequence, 48\] +✓ float32 or float16, 3 dimensions\n", output);
         Assert.Matches(@"\n    in   img_ids +float32 +\[image_sequence, 3\] +✓ float32 or float16, 2 dimensions\n", output);
         Assert.DoesNotContain("✗", output, StringComparison.Ordinal);
@@ -47,6 +47,18 @@ public sealed class ModelCheckTests(TinyModelsFixture tiny) : IDisposable
         Assert.Equal(ModelCheckCommand.Ok, exitCode);
         Assert.StartsWith($"{modelId}: OK (fp32, ", Assert.Single(Verdicts(output)), StringComparison.Ordinal);
         Assert.Contains($"  pipeline  {pipeline} (heurist-model.json, a demo model)", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sd15", 3)]
+    [InlineData("sdxl", 4)]
+    [InlineData("flux-dev", 4)]
+    public void An_fp16_export_passes_as_fp16(string modelId, int graphs)
+    {
+        var (exitCode, output) = Check(tiny.Fp16ModelFolder(modelId));
+
+        Assert.Equal(ModelCheckCommand.Ok, exitCode);
+        Assert.Equal($"{modelId}: OK (fp16, {graphs} graphs)", Assert.Single(Verdicts(output)));
     }
 
     [Fact]
