@@ -1,4 +1,5 @@
 using Heurist.Inference.Worker.Device;
+using Heurist.Inference.Worker.Diffusion.Onnx;
 using Heurist.Protocol.Jobs;
 using Heurist.Protocol.Miners;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,9 @@ public sealed class WorkerOptions
     /// <summary>The CUDA device the sessions run on, as nvidia-smi numbers them.</summary>
     public int CudaDeviceId { get; set; }
 
+    /// <summary>The CUDA execution provider's tuning (Worker:Cuda:ConvAlgoSearch, :MemoryLimitMb, :Graph); ignored on the CPU.</summary>
+    public CudaOptions Cuda { get; set; } = new();
+
     /// <summary>ONNX Runtime threads on the CPU; fixed, because the thread count is part of what makes output reproducible.</summary>
     public int CpuThreads { get; set; } = Environment.ProcessorCount;
 
@@ -110,6 +114,14 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         {
             errors.Add("Worker:CudaDeviceId must be between 0 and 63.");
         }
+        if (!CudaSettings.ConvAlgoSearches.Contains(options.Cuda.ConvAlgoSearch, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Worker:Cuda:ConvAlgoSearch must be one of {string.Join(", ", CudaSettings.ConvAlgoSearches)}.");
+        }
+        if (options.Cuda.MemoryLimitMb is < 0 or > 1_048_576)
+        {
+            errors.Add("Worker:Cuda:MemoryLimitMb must be between 0 (no limit) and 1048576.");
+        }
         if (WorkerOptions.ParseDevice(options.Device) is null)
         {
             errors.Add("Worker:Device must be auto, cuda or cpu.");
@@ -136,4 +148,16 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>Worker:Cuda, as bound from settings; see <see cref="CudaSettings"/> for what each does.</summary>
+public sealed class CudaOptions
+{
+    public string ConvAlgoSearch { get; set; } = "EXHAUSTIVE";
+
+    public long MemoryLimitMb { get; set; }
+
+    public bool Graph { get; set; }
+
+    public CudaSettings ToSettings() => new() { ConvAlgoSearch = ConvAlgoSearch.ToUpperInvariant(), MemoryLimitMb = MemoryLimitMb, Graph = Graph };
 }

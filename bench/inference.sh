@@ -14,4 +14,4 @@ for project in bench/Inference/Inference.csproj Inference.Worker/Inference.Worke
     exit 1
   fi
 done
-dotnet bench/Inference/bin/Release/net10.0/Inference.dll "$(pwd)"
+dotnet bench/Inference/bin/Release/net10.0/Inference.dll "$(pwd)" "$@"

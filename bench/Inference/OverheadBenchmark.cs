@@ -22,19 +22,22 @@ namespace Heurist.Bench.Inference;
 /// </summary>
 internal static class OverheadBenchmark
 {
-    public static (double Pipeline, double Direct, double Ratio, double PngEncode) Measure(string modelsFolder, int width, int height, int steps, int repeats)
+    /// <summary>Medians of the pairs' times, and the median, lowest and highest of their ratios.</summary>
+    public sealed record Overhead(double Pipeline, double Direct, double Ratio, double MinRatio, double MaxRatio, double PngEncode);
+
+    public static Overhead Measure(string modelsFolder, int width, int height, int steps, int repeats, InferenceDevice? device = null)
     {
         var catalog = ModelCatalog.CreateDefault();
         var model = catalog.FindImageModel("sd15")!;
         var folder = ModelFolder.Inspect(Path.Combine(modelsFolder, "sd15"), model);
-        var device = new InferenceDevice(new DeviceInfo("bench CPU", DeviceKind.Cpu, 8L << 30), Environment.ProcessorCount);
+        device ??= new InferenceDevice(new DeviceInfo("bench CPU", DeviceKind.Cpu, 8L << 30), Environment.ProcessorCount);
         var job = new ResolvedImageJob("a lighthouse on a cliff at dawn", "blurry", "sd15", width, height, steps, 7.5, 42, "euler");
 
         // The direct runs, on sessions made with the same settings the pipeline's are.
         using var options = device.CreateSessionOptions();
-        using var textEncoder = new InferenceSession(folder.GraphPath("text_encoder", false), options);
-        using var unet = new InferenceSession(folder.GraphPath("unet", false), options);
-        using var vae = new InferenceSession(folder.GraphPath("vae_decoder", false), options);
+        using var textEncoder = new InferenceSession(folder.GraphPath("text_encoder", device.UsesCuda), options);
+        using var unet = new InferenceSession(folder.GraphPath("unet", device.UsesCuda), options);
+        using var vae = new InferenceSession(folder.GraphPath("vae_decoder", device.UsesCuda), options);
         using var runOptions = new RunOptions();
         using var pipeline = PipelineFactory.Create(folder, model, device);
         var tokenizer = ClipTokenizer.Load(Path.Combine(folder.Path, "tokenizer"));
@@ -139,7 +142,8 @@ internal static class OverheadBenchmark
         {
             value.Dispose();
         }
-        return (Median(ours), Median(direct), Median(ratios), png);
+        ratios.Sort();
+        return new Overhead(Median(ours), Median(direct), Median(ratios), ratios[0], ratios[^1], png);
     }
 
     private static double Median(List<double> values)

@@ -12,16 +12,28 @@ var models = Path.Combine(Path.GetTempPath(), $"heurist-bench-models-{Guid.NewGu
 TinyModelWriter.WriteAll(models);
 try
 {
-    var (pipeline, direct, ratio, png) = OverheadBenchmark.Measure(models, width: 512, height: 512, steps: 20, repeats: 31);
-    Print("pipeline.generation_ms", pipeline);
-    Print("pipeline.direct_onnx_ms", direct);
-    Print("pipeline.overhead_ratio", ratio, "0.000");
-    Print("pipeline.png_encode_ms", png);
-    // At 64 × 64 a UNet run takes a fraction of a millisecond, so this shows the pipeline's fixed cost per step and job.
-    var (small, smallDirect, smallRatio, _) = OverheadBenchmark.Measure(models, width: 64, height: 64, steps: 20, repeats: 31);
-    Print("pipeline.generation_ms.64px", small, "0.00");
-    Print("pipeline.direct_onnx_ms.64px", smallDirect, "0.00");
-    Print("pipeline.overhead_ratio.64px", smallRatio, "0.000");
+    if (args.Contains("--device"))
+    {
+        DeviceBenchmark.Run(models, (key, value) => Console.WriteLine($"{key}={value}"));
+        return 0;
+    }
+    // Pairs of (direct, pipeline) runs in alternating order; the median ratio with its range over the pairs. At 64² a UNet
+    // run takes a fraction of a millisecond, so that size shows the pipeline's fixed cost per step and job; at 1024² the
+    // latents are four times 512²'s.
+    foreach (var (size, repeats) in new[] { (512, 31), (64, 31), (1024, 9) })
+    {
+        var overhead = OverheadBenchmark.Measure(models, width: size, height: size, steps: 20, repeats: repeats);
+        var suffix = size == 512 ? "" : $"_{size}";
+        Print($"pipeline.generation_ms{suffix}", overhead.Pipeline, "0.00");
+        Print($"pipeline.direct_onnx_ms{suffix}", overhead.Direct, "0.00");
+        Print($"pipeline.overhead_ratio{suffix}", overhead.Ratio, "0.000");
+        Print($"pipeline.overhead_ratio{suffix}_min", overhead.MinRatio, "0.000");
+        Print($"pipeline.overhead_ratio{suffix}_max", overhead.MaxRatio, "0.000");
+        if (size == 512)
+        {
+            Print("pipeline.png_encode_ms", overhead.PngEncode);
+        }
+    }
     if (args.Contains("--pipeline-only"))
     {
         return 0;

@@ -19,6 +19,8 @@ public sealed class WorkerOptionsTests(PostgresFixture postgres, TinyModelsFixtu
     [InlineData("Worker:Device", "gpu", "Worker:Device must be auto, cuda or cpu.")]
     [InlineData("Worker:Device", "1", "Worker:Device must be auto, cuda or cpu.")]
     [InlineData("Worker:CudaDeviceId", "-1", "Worker:CudaDeviceId must be between 0 and 63.")]
+    [InlineData("Worker:Cuda:ConvAlgoSearch", "fastest", "Worker:Cuda:ConvAlgoSearch must be one of EXHAUSTIVE, HEURISTIC, DEFAULT.")]
+    [InlineData("Worker:Cuda:MemoryLimitMb", "-1", "Worker:Cuda:MemoryLimitMb must be between 0 (no limit) and 1048576.")]
     [InlineData("Worker:Device", "cuda", "Worker:Device: set to cuda, but CUDA cannot be used: this build of ONNX Runtime has no CUDA provider")]
     public async Task A_bad_setting_stops_the_worker_with_a_message_naming_the_key(string key, string value, string message)
     {

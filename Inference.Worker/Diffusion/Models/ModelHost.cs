@@ -13,7 +13,7 @@ namespace Heurist.Inference.Worker.Diffusion.Models;
 public sealed class ModelHost(IOptions<WorkerOptions> options, ModelCatalog catalog, DeviceInfo device, ILogger<ModelHost> logger) : IDisposable
 {
     private readonly Lock _loading = new();
-    private readonly InferenceDevice _inference = new(device, options.Value.CpuThreads, options.Value.CudaDeviceId);
+    private readonly InferenceDevice _inference = new(device, options.Value.CpuThreads, options.Value.CudaDeviceId, options.Value.Cuda.ToSettings());
     private Dictionary<string, IImagePipeline>? _pipelines;
 
     /// <summary>The model folders this worker serves, once loaded.</summary>
