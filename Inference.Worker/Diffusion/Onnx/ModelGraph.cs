@@ -60,7 +60,7 @@ public sealed class ModelGraph : IDisposable
     }
 
     /// <summary>
-    /// The message <see cref="Require"/> fails with, or null when the graph has every required name. Shared with
+    /// The message Require fails with, or null when the graph has every required name. Shared with
     /// <c>models check</c>, which reads the names from the file without loading the graph, so both say the same.
     /// </summary>
     public static string? MissingNamesMessage(
@@ -83,6 +83,13 @@ public sealed class ModelGraph : IDisposable
             missingOutputs.Count > 0 ? $"no output {string.Join(", ", missingOutputs.Select(n => $"'{n}'"))} (it has {string.Join(", ", outputNames)})" : null,
         }.OfType<string>());
         return $"{component}/{fileName} has {what}.";
+    }
+
+    /// <summary>Requires the names a pipeline declares for this graph (see ModelInterfaces).</summary>
+    public ModelGraph Require(Models.GraphInterface declared)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        return Require(declared.InputNames, declared.OutputNames);
     }
 
     /// <summary>The declared rank of an input (the number of dimensions), for inputs that differ between exports.</summary>

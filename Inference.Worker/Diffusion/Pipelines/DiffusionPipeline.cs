@@ -29,7 +29,7 @@ public abstract class DiffusionPipeline : IImagePipeline
         Folder = folder;
         Device = device;
         SchedulerConfig = SchedulerConfig.Load(Path.Combine(folder.Path, "scheduler", "scheduler_config.json"));
-        Vae = LoadGraph("vae_decoder").Require(["latent_sample"], ["sample"]);
+        Vae = LoadGraph("vae_decoder").Require(ModelInterfaces.VaeDecoder);
     }
 
     public ModelFolder Folder { get; }

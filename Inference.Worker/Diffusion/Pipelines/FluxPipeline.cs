@@ -27,11 +27,9 @@ public sealed class FluxPipeline : DiffusionPipeline
     {
         _clip = ClipTokenizer.Load(Path.Combine(folder.Path, "tokenizer"));
         _t5 = T5Tokenizer.Load(Path.Combine(folder.Path, "tokenizer_2"));
-        _clipEncoder = LoadGraph("text_encoder").Require(["input_ids"], ["pooler_output"]);
-        _t5Encoder = LoadGraph("text_encoder_2").Require(["input_ids"], ["last_hidden_state"]);
-        _transformer = LoadGraph("transformer", denoiser: true).Require(
-            ["hidden_states", "encoder_hidden_states", "pooled_projections", "timestep", "img_ids", "txt_ids", "guidance"],
-            ["out_hidden_states"]);
+        _clipEncoder = LoadGraph("text_encoder").Require(ModelInterfaces.FluxTextEncoder);
+        _t5Encoder = LoadGraph("text_encoder_2").Require(ModelInterfaces.FluxTextEncoder2);
+        _transformer = LoadGraph("transformer", denoiser: true).Require(ModelInterfaces.FluxTransformer);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.3611);
         _vaeShift = (float)folder.ConfigNumber("vae_decoder", "shift_factor", 0.1159);
     }

@@ -19,8 +19,8 @@ public sealed class StableDiffusion15Pipeline : DiffusionPipeline
     public StableDiffusion15Pipeline(ModelFolder folder, InferenceDevice device) : base(folder, device)
     {
         _tokenizer = ClipTokenizer.Load(Path.Combine(folder.Path, "tokenizer"));
-        _textEncoder = LoadGraph("text_encoder").Require(["input_ids"], ["last_hidden_state"]);
-        _unet = LoadGraph("unet", denoiser: true).Require(["sample", "timestep", "encoder_hidden_states"], ["out_sample"]);
+        _textEncoder = LoadGraph("text_encoder").Require(ModelInterfaces.Sd15TextEncoder);
+        _unet = LoadGraph("unet", denoiser: true).Require(ModelInterfaces.Sd15Unet);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.18215);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Heurist.Inference.Worker.Diffusion.Models;
 using Heurist.Inference.Worker.Diffusion.Onnx;
 using Heurist.Inference.Worker.Diffusion.Tokenizers;
@@ -28,11 +27,11 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
         _tokenizer2 = ClipTokenizer.Load(Path.Combine(folder.Path, "tokenizer_2"));
         _textEncoder = LoadGraph("text_encoder");
         _textEncoder2 = LoadGraph("text_encoder_2");
-        _penultimate = PenultimateHiddenState(_textEncoder);
-        _penultimate2 = PenultimateHiddenState(_textEncoder2);
-        _textEncoder.Require(["input_ids"], [_penultimate]);
-        _textEncoder2.Require(["input_ids"], [_penultimate2, "text_embeds"]);
-        _unet = LoadGraph("unet", denoiser: true).Require(["sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"], ["out_sample"]);
+        _penultimate = ModelInterfaces.PenultimateHiddenStateName(_textEncoder.Component, Path.GetFileName(_textEncoder.Path), _textEncoder.OutputNames);
+        _penultimate2 = ModelInterfaces.PenultimateHiddenStateName(_textEncoder2.Component, Path.GetFileName(_textEncoder2.Path), _textEncoder2.OutputNames);
+        _textEncoder.Require(ModelInterfaces.SdxlTextEncoder.InputNames, [_penultimate, .. ModelInterfaces.SdxlTextEncoder.OutputNames]);
+        _textEncoder2.Require(ModelInterfaces.SdxlTextEncoder2.InputNames, [_penultimate2, .. ModelInterfaces.SdxlTextEncoder2.OutputNames]);
+        _unet = LoadGraph("unet", denoiser: true).Require(ModelInterfaces.SdxlUnet);
         _vaeScale = (float)folder.ConfigNumber("vae_decoder", "scaling_factor", 0.13025);
     }
 
@@ -101,20 +100,4 @@ public sealed class StableDiffusionXlPipeline : DiffusionPipeline
 
     protected override float[] ToDecoderLatents(float[] latents, int latentHeight, int latentWidth)
         => StableDiffusion15Pipeline.Scale(latents, 1f / _vaeScale);
-
-    /// <summary>SDXL conditions on the second-to-last layer: hidden_states.(N−1) where hidden_states.N is the last one.</summary>
-    private static string PenultimateHiddenState(ModelGraph encoder)
-    {
-        var layers = encoder.OutputNames
-            .Where(n => n.StartsWith("hidden_states.", StringComparison.Ordinal))
-            .Select(n => int.TryParse(n["hidden_states.".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1)
-            .Where(i => i >= 0)
-            .ToList();
-        if (layers.Count < 2)
-        {
-            throw new ModelInterfaceException(
-                $"{encoder.Component}/{Path.GetFileName(encoder.Path)} exports no hidden_states.N outputs (it has {string.Join(", ", encoder.OutputNames)}); export it with output_hidden_states.");
-        }
-        return $"hidden_states.{layers.Max() - 1}";
-    }
 }
