@@ -20,8 +20,14 @@ try
     // Pairs of (direct, pipeline) runs in alternating order; the median ratio with its range over the pairs. At 64² a UNet
     // run takes a fraction of a millisecond, so that size shows the pipeline's fixed cost per step and job; at 1024² the
     // latents are four times 512²'s.
+    // --sizes 512,64 measures only those sizes (for a quick look while changing the pipeline).
+    var sizes = args.SkipWhile(a => a != "--sizes").Skip(1).FirstOrDefault()?.Split(',').Select(int.Parse).ToHashSet();
     foreach (var (size, repeats) in new[] { (512, 31), (64, 31), (1024, 9) })
     {
+        if (sizes is not null && !sizes.Contains(size))
+        {
+            continue;
+        }
         var overhead = OverheadBenchmark.Measure(models, width: size, height: size, steps: 20, repeats: repeats);
         var suffix = size == 512 ? "" : $"_{size}";
         Print($"pipeline.generation_ms{suffix}", overhead.Pipeline, "0.00");

@@ -68,13 +68,16 @@ public abstract class DiffusionPipeline : IImagePipeline
         var (latentHeight, latentWidth) = (job.Height / 8, job.Width / 8);
 
         var watch = Stopwatch.StartNew();
+        // The seeded starting noise is drawn while the text encoders run (on a GPU they leave the CPU idle); it is the
+        // same stream whatever the timing, and the steps' noise streams do not depend on it.
+        var noise = new GaussianNoise((ulong)job.Seed);
+        var drawing = Task.Run(() => noise.Sample(LatentChannels * latentHeight * latentWidth), cancellationToken);
         var conditioning = EncodePrompt(job);
         var textEncoding = watch.Elapsed;
 
         watch.Restart();
         var scheduler = SchedulerFactory.Create(job.Scheduler, SchedulerConfig, job.Steps, ImageSequenceLength(latentHeight, latentWidth));
-        var noise = new GaussianNoise((ulong)job.Seed);
-        var initial = noise.Sample(LatentChannels * latentHeight * latentWidth);
+        var initial = drawing.GetAwaiter().GetResult();
         TensorPrimitives.Multiply(initial, (float)scheduler.InitNoiseSigma, initial);
         var call = Denoiser(conditioning, job, LatentShape(latentHeight, latentWidth));
         var loop = RentLoop(call, scheduler.Form);

@@ -115,6 +115,38 @@ public sealed class NoiseTests
         Assert.Equal(whole, parts);
     }
 
+    [Theory]
+    [InlineData(1L, new[] { 16_384 })]
+    [InlineData(2L, new[] { 1, 1, 1, 130, 7, 129 })]
+    [InlineData(3L, new[] { 0, 3, 0, 255, 2, 1_000 })]
+    [InlineData(4L, new[] { 65_536 })]
+    public void Filling_spans_gives_the_one_by_one_values_bit_for_bit_whatever_the_lengths(long seed, int[] lengths)
+    {
+        // Fill takes the logarithms of a batch of points in SIMD lanes; the values must be NextGaussian's, in order,
+        // including across an odd length (the pair's second value kept for the next call).
+        var filled = new GaussianNoise((ulong)seed);
+        var oneByOne = new GaussianNoise((ulong)seed);
+        foreach (var length in lengths)
+        {
+            var values = new float[length];
+            filled.Fill(values);
+            var expected = Enumerable.Range(0, length).Select(_ => (float)oneByOne.NextGaussian()).ToArray();
+            Assert.Equal(Bits(expected), Bits(values));
+        }
+        Assert.Equal(oneByOne.NextGaussian(), filled.NextGaussian());
+    }
+
+    [Fact]
+    public void The_simd_box_muller_factors_equal_the_scalar_ones_for_extreme_radii()
+    {
+        double[] radii = [double.Epsilon, 1e-300, 2.2250738585072014E-308, 1e-10, 0.5, Math.BitDecrement(1.0), 0.7071067811865476, 0.7071067811865475, 0.25, 1e-5, 0.999, 0.123456789];
+        var factors = new double[radii.Length];
+
+        PortableMath.BoxMullerFactors(radii, factors);
+
+        Assert.Equal(radii.Select(s => BitConverter.DoubleToInt64Bits(Math.Sqrt(-2.0 * PortableMath.Log(s) / s))), factors.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     private static uint[] Bits(System.Text.Json.Nodes.JsonNode? node) => node!.AsArray().Select(n => n.Hex32()).ToArray();
 
     private static uint[] Bits(float[] values) => values.Select(BitConverter.SingleToUInt32Bits).ToArray();
