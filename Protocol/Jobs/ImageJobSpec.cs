@@ -87,6 +87,8 @@ public static class ImageJobRules
         {
             errors.Add("negativePrompt", $"negativePrompt must be at most {MaxPromptLength} characters (it has {spec.NegativePrompt.Length}).");
         }
+        CheckText("prompt", spec.Prompt, errors);
+        CheckText("negativePrompt", spec.NegativePrompt, errors);
 
         var model = catalog.FindImageModel(spec.ModelId);
         if (model is null)
@@ -117,6 +119,19 @@ public static class ImageJobRules
             errors.Add("scheduler", $"scheduler '{scheduler}' does not run {model.Id}: use one of {string.Join(", ", SchedulersFor(model.Pipeline))}.");
         }
         return errors;
+    }
+
+    /// <summary>
+    /// A NUL character cannot be stored in a PostgreSQL text column (nor shown): refuse it by name and position rather
+    /// than fail on the insert.
+    /// </summary>
+    private static void CheckText(string field, string? text, FieldErrors errors)
+    {
+        var at = text?.IndexOf('\0', StringComparison.Ordinal) ?? -1;
+        if (at >= 0)
+        {
+            errors.Add(field, $"{field} must not contain the NUL character (U+0000, at position {at}).");
+        }
     }
 
     /// <summary>Fills the model's defaults into a valid spec; a missing seed comes from <paramref name="random"/>.</summary>

@@ -18,6 +18,8 @@ public sealed class ImageJobRulesTests
         { Valid with { Prompt = "   " }, "prompt", "prompt is required." },
         { Valid with { Prompt = new string('a', 2001) }, "prompt", "prompt must be at most 2000 characters (it has 2001)." },
         { Valid with { NegativePrompt = new string('n', 2001) }, "negativePrompt", "negativePrompt must be at most 2000 characters (it has 2001)." },
+        { Valid with { Prompt = "a fox\0 in snow" }, "prompt", "prompt must not contain the NUL character (U+0000, at position 5)." },
+        { Valid with { NegativePrompt = "\0" }, "negativePrompt", "negativePrompt must not contain the NUL character (U+0000, at position 0)." },
         { Valid with { ModelId = null }, "modelId", "modelId is required: one of sd15, sdxl, flux-dev." },
         { Valid with { ModelId = "dall-e" }, "modelId", "modelId 'dall-e' is not in the catalog: use one of sd15, sdxl, flux-dev." },
         { Valid with { Width = 1020 }, "width", "width must be a multiple of 8 (got 1020)." },
