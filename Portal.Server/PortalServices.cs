@@ -14,6 +14,7 @@ using Heurist.Portal.Server.Features.Stats;
 using Heurist.Portal.Server.Features.Studio;
 using Heurist.Portal.Server.Infrastructure.Chain;
 using Heurist.Portal.Server.Infrastructure.Health;
+using Heurist.Portal.Server.Infrastructure.Http;
 using Heurist.Portal.Server.Infrastructure.Jobs;
 using Heurist.Protocol.Api.Chain;
 using Heurist.Protocol.Api.Network;
@@ -108,6 +109,8 @@ public static class PortalServices
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Outside the exception handler, so the errors it answers without a body (413) get one too.
+        app.UseApiProblemBodies();
         // Problem details without stack traces in every environment: no stack trace reaches a user.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -127,6 +130,9 @@ public static class PortalServices
         {
             app.UseWebAssemblyDebugging();
         }
+        // HEAD wherever GET is, which routing alone would answer 404; then routing, here rather than first.
+        app.UseHeadAsGet();
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
