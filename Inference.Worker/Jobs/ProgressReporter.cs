@@ -158,18 +158,18 @@ internal sealed partial class ProgressReporter
             LogWriteFailed(_logger, ex, _jobId, step);
             return;
         }
+        // The row may be gone (no answer): the run finds that out itself when it stores its result.
+        if (answer is { } read)
+        {
+            _watched = read.Watched;
+            if (read.CancelRequested && !_cancelRequested)
+            {
+                _cancelRequested = true;
+                _cancel.Cancel();
+            }
+        }
+        // Counted once what it read back is in force, so a caller that sees the count sees its effect.
         Interlocked.Increment(ref _writes);
-        if (answer is not { } read)
-        {
-            // The row is gone; the run finds that out itself when it stores its result.
-            return;
-        }
-        _watched = read.Watched;
-        if (read.CancelRequested && !_cancelRequested)
-        {
-            _cancelRequested = true;
-            _cancel.Cancel();
-        }
     }
 
     private async Task<(bool CancelRequested, bool Watched)?> WriteRowAsync(int step, byte[]? preview)

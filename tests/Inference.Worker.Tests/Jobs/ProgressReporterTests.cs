@@ -50,7 +50,10 @@ public sealed class ProgressReporterTests(PostgresFixture postgres)
 
         // The run starts as if nobody watched yet: its first write reads back that someone does.
         var reporter = new ProgressReporter(PostgresFixture.CreateFactory(database), jobId, watched: false, TimeProvider.System, cancel, NullLogger.Instance);
-        pipeline.Run(reporter, stepTime: TimeSpan.FromMilliseconds(10));
+        // The stand-in waits after step 1 for that first write (a first connection may take longer than the run's
+        // other 49 steps on a busy machine), so later steps are reported with the watcher known.
+        pipeline.Run(reporter, stepTime: TimeSpan.FromMilliseconds(10), afterFirstStep: () =>
+            Assert.True(SpinWait.SpinUntil(() => reporter.Writes >= 1, TimeSpan.FromSeconds(30)), "The first progress write never happened."));
         await reporter.FlushAsync();
 
         Assert.NotEmpty(pipeline.Captured);
@@ -78,7 +81,7 @@ public sealed class ProgressReporterTests(PostgresFixture postgres)
 
         public static byte[] Preview(int step) => [0x89, (byte)step];
 
-        public void Run(ProgressReporter reporter, TimeSpan stepTime)
+        public void Run(ProgressReporter reporter, TimeSpan stepTime, Action? afterFirstStep = null)
         {
             ThreadId = Environment.CurrentManagedThreadId;
             for (var step = 1; step <= Steps; step++)
@@ -94,6 +97,10 @@ public sealed class ProgressReporterTests(PostgresFixture postgres)
                         return Preview(current);
                     };
                 }));
+                if (step == 1)
+                {
+                    afterFirstStep?.Invoke();
+                }
             }
         }
     }

@@ -177,7 +177,9 @@ public sealed class AllocationServiceTests(PostgresFixture postgres, DeployedCha
         Assert.Null(run!.ProposalId);
         var targets = run.Plan.Targets.ToDictionary(t => t.ModelId);
         Assert.All(targets.Values, t => Assert.Equal(0, t.Voted));
-        Assert.Equal(7.5 / 8.5, targets["sdxl"].Demand, 2);
+        // The queued jobs keep waiting while the test runs (8 s on a busy machine): their weight grows from 7.5 at
+        // 30 s to 9 at 60 s, so sdxl's demand lies between 7.5/8.5 and 9/10.
+        Assert.InRange(targets["sdxl"].Demand, (7.5 / 8.5) - 1e-9, 9.0 / 10);
         Assert.Equal(targets["sdxl"].Demand, targets["sdxl"].Target, 9);
         Assert.Equal(0, targets["flux-dev"].Target);
         Assert.Equal(new Dictionary<string, int> { ["sd15"] = 1, ["sdxl"] = 9 }, Primaries(await AssignedAsync()));
