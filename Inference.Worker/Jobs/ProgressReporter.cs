@@ -50,6 +50,7 @@ internal sealed partial class ProgressReporter
     private volatile bool _watched;
     private volatile bool _cancelRequested;
     private int _writes;
+    private int _previews;
 
     /// <summary>Starts the writer; <paramref name="watched"/> says whether someone watched the job when its run began.</summary>
     public ProgressReporter(
@@ -88,7 +89,9 @@ internal sealed partial class ProgressReporter
 
     /// <summary>
     /// Stops the writer once its write in flight is done, then writes the last step if it was not written yet, without
-    /// a preview (the result or the outcome follows right after). Call it however the run ended: nothing is written after it.
+    /// a preview (the result or the outcome follows right after), unless no preview was written in the whole run: a job
+    /// that ended before the writer drew any still shows its watcher one. Call it however the run ended: nothing is
+    /// written after it.
     /// </summary>
     public async Task FlushAsync()
     {
@@ -96,15 +99,16 @@ internal sealed partial class ProgressReporter
         _wake.Writer.TryComplete();
         await _writer;
         int? last;
+        Func<byte[]>? preview;
         lock (_lock)
         {
-            last = _pendingStep;
+            (last, preview) = (_pendingStep, _pendingPreview);
             _pendingStep = null;
             _pendingPreview = null;
         }
         if (last is { } step)
         {
-            await WriteAsync(step, preview: null);
+            await WriteAsync(step, Volatile.Read(ref _previews) == 0 ? preview : null);
         }
     }
 
@@ -167,6 +171,10 @@ internal sealed partial class ProgressReporter
                 _cancelRequested = true;
                 _cancel.Cancel();
             }
+        }
+        if (preview is not null)
+        {
+            Interlocked.Increment(ref _previews);
         }
         // Counted once what it read back is in force, so a caller that sees the count sees its effect.
         Interlocked.Increment(ref _writes);

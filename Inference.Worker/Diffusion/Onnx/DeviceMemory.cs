@@ -16,6 +16,8 @@ public sealed class DeviceMemory : IDisposable
     private readonly Dictionary<(TensorElementType From, TensorElementType To, int Rank), InferenceSession> _copies = [];
     private readonly Dictionary<string, InferenceSession> _graphs = new(StringComparer.Ordinal);
     private readonly RunOptions _runOptions = new();
+    // Jobs running at once on one pipeline (Worker:Concurrency above 1) share this: the caches are locked.
+    private readonly Lock _lock = new();
     private OrtAllocator? _allocator;
 
     public DeviceMemory(InferenceDevice device)
@@ -35,9 +37,13 @@ public sealed class DeviceMemory : IDisposable
     /// <summary>A tensor in device memory, for as long as the caller keeps (and then disposes) it.</summary>
     public OrtValue Allocate(TensorElementType type, long[] shape)
     {
-        // The device's allocator comes from a session that runs there; any of ours will do.
-        _allocator ??= _device.UsesCuda ? new OrtAllocator(CopySession(TensorElementType.Float, TensorElementType.Float, 1), Info) : OrtAllocator.DefaultInstance;
-        return OrtValue.CreateAllocatedTensorValue(_allocator, type, shape);
+        OrtAllocator allocator;
+        lock (_lock)
+        {
+            // The device's allocator comes from a session that runs there; any of ours will do.
+            allocator = _allocator ??= _device.UsesCuda ? new OrtAllocator(CopySession(TensorElementType.Float, TensorElementType.Float, 1), Info) : OrtAllocator.DefaultInstance;
+        }
+        return OrtValue.CreateAllocatedTensorValue(allocator, type, shape);
     }
 
     /// <summary>A transfer from <paramref name="source"/> to <paramref name="destination"/> (host or device, same shape), ready to run again.</summary>
@@ -47,7 +53,11 @@ public sealed class DeviceMemory : IDisposable
         ArgumentNullException.ThrowIfNull(destination);
         var from = source.GetTensorTypeAndShape();
         var to = destination.GetTensorTypeAndShape().ElementDataType;
-        var session = CopySession(from.ElementDataType, to, from.Shape.Length);
+        InferenceSession session;
+        lock (_lock)
+        {
+            session = CopySession(from.ElementDataType, to, from.Shape.Length);
+        }
         var binding = session.CreateIoBinding();
         binding.BindInput("x", source);
         binding.BindOutput("y", destination);
@@ -65,13 +75,16 @@ public sealed class DeviceMemory : IDisposable
     public InferenceSession Session(string key, Func<byte[]> model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!_graphs.TryGetValue(key, out var session))
+        lock (_lock)
         {
-            using var options = _device.CreateSessionOptions(ownGraph: true);
-            session = new InferenceSession(model(), options);
-            _graphs[key] = session;
+            if (!_graphs.TryGetValue(key, out var session))
+            {
+                using var options = _device.CreateSessionOptions(ownGraph: true);
+                session = new InferenceSession(model(), options);
+                _graphs[key] = session;
+            }
+            return session;
         }
-        return session;
     }
 
     public RunOptions RunOptions => _runOptions;

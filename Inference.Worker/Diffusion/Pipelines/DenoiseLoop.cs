@@ -91,6 +91,16 @@ internal abstract class DenoiseLoop : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>The step's timestep in every slot of the host buffers bound to it (float, or rounded for int64 graphs).</summary>
+    protected void FillTimestep(double timestep, float[] floats, long[]? longs)
+    {
+        Array.Fill(floats, Call.TimestepValue(timestep));
+        if (longs is not null)
+        {
+            Array.Fill(longs, (long)Math.Round(floats[0]));
+        }
+    }
+
     /// <summary>The denoiser's input on the host: the scaled latents in every batch slot.</summary>
     protected void FillInput(ReadOnlySpan<float> latents, float scale, Span<float> input)
     {
@@ -214,11 +224,7 @@ internal sealed class HostBoundDenoiseLoop : DenoiseLoop
 
     public override void Step(double timestep, in StepCoefficients k, float[] noise, float nextInputScale)
     {
-        Array.Fill(_time, Call.TimestepValue(timestep));
-        if (_longTime is not null)
-        {
-            Array.Fill(_longTime, (long)Math.Round(_time[0]));
-        }
+        FillTimestep(timestep, _time, _longTime);
         Call.Graph.Session.RunWithBinding(_runOptions, _binding);
         ReadOnlySpan<float> prediction = _output;
         if (Call.Guidance is { } guidance)
@@ -391,11 +397,7 @@ internal sealed class DeviceBoundDenoiseLoop : DenoiseLoop
 
     public override void Step(double timestep, in StepCoefficients k, float[] noise, float nextInputScale)
     {
-        Array.Fill(_time, Call.TimestepValue(timestep));
-        if (_longTime is not null)
-        {
-            Array.Fill(_longTime, (long)Math.Round(_time[0]));
-        }
+        FillTimestep(timestep, _time, _longTime);
         _timeCopy.Run();
         Call.Graph.Session.RunWithBinding(_denoiserRun, _denoiser);
         LatentStepGraph.Write(k, nextInputScale, Call.Guidance, _coefficients);
